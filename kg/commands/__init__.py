@@ -1,0 +1,1 @@
+"""CLI commands of the larger areas (analytics, store, bench), attached to `kg.cli.main`."""

@@ -1,0 +1,72 @@
+"""Offset-preserving views of a text: every view has exactly the length of the original.
+
+Matching runs on these views so that damage real texts carry (Ð for Đ, odd dashes and
+spaces, line breaks inside references, wrong case, misplaced tone marks) is folded away
+while every match still maps one-to-one back to a span of the text as given.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# One character in, one character out: look-alikes and typographic variants.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f" \
+          "\u205f\u3000\t\r\x0b\x0c\u200b\ufeff"
+_FIX = {ord(c): "-" for c in _DASHES}
+_FIX.update({ord(c): " " for c in _SPACES})
+_FIX.update({0x00D0: "Đ", 0x0110: "Đ", 0x00F0: "đ", 0x2044: "/", 0x2215: "/", 0xFF0F: "/",
+             0x201C: '"', 0x201D: '"', 0x201E: '"', 0x2018: "'", 0x2019: "'"})
+
+
+@lru_cache(maxsize=4096)
+def _bare(ch: str) -> str:
+    """The base letter of one character, lower case, without diacritics (đ → d)."""
+    if ch in "đĐ":
+        return "d"
+    low = ch.lower()
+    if len(low) != 1:
+        low = ch
+    base = unicodedata.normalize("NFD", low)[0]
+    return base if base.isascii() or not base.isalpha() else low
+
+
+@dataclass(frozen=True)
+class Views:
+    """The text and its folded views (same length, same offsets).
+
+    `flat`: look-alikes fixed, dashes → "-", every space-like character and line break → " ".
+    `low`: `flat` in lower case. `bare`: `low` without diacritics ("nghị quyết" → "nghi quyet").
+    """
+
+    text: str
+    flat: str
+    low: str
+    bare: str
+
+
+def views(text: str) -> Views:
+    """Build the folded views of `text`.
+
+    >>> v = views("Nghị quyết số\\n97/2019/QH14 – Ðảng")
+    >>> v.flat
+    'Nghị quyết số 97/2019/QH14 - Đảng'
+    >>> v.bare
+    'nghi quyet so 97/2019/qh14 - dang'
+    >>> len(v.bare) == len(v.text)
+    True
+    """
+    flat = text.translate(_FIX).replace("\n", " ")
+    low = flat.lower()
+    if len(low) != len(flat):  # rare: a character whose lower case is two characters
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in flat)
+    bare = low.translate(_bare_table())
+    return Views(text, flat, low, bare)
+
+
+@lru_cache(maxsize=1)
+def _bare_table() -> dict[int, str]:
+    """Latin letters with diacritics (Latin-1 to Latin Extended Additional) → base letter."""
+    chars = [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
+    return {i: _bare(chr(i)) for i in chars if _bare(chr(i)) != chr(i)}

@@ -1,0 +1,216 @@
+"""Every query the rest of the code needs, as SPARQL that runs on any backend.
+
+Views, the CLI and analytics call these methods; none of them writes SPARQL itself.
+Results are plain dicts of strings and numbers, ready for JSON.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import NotFound
+from kg.extract.tables import RELATIONS
+from kg.ns import KG, sparql_prefixes
+from kg.store.base import SourceInfo, Store
+
+P = sparql_prefixes()
+_REL_BY_IRI = {str(KG[k]): k for k in RELATIONS}
+
+
+def value(term: Node | None) -> Any:
+    """A term as a JSON value: IRIs and strings as str, numbers as numbers."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        v = term.toPython()
+        return v if isinstance(v, int | float | bool | str) else str(term)
+    return str(term)
+
+
+def _rows(store: Store, query: str) -> list[dict[str, Any]]:
+    return [{k: value(v) for k, v in row.items()} for row in store.select(P + query)]
+
+
+def iri(text: str) -> str:
+    """Check an IRI before it is put into a query: no characters that could end it."""
+    if not text or re.search(r'[\s<>"{}|\\^`]', text):
+        raise NotFound(f"not a valid IRI: {text!r}")
+    return text
+
+
+def id_key(ident: str) -> str:
+    """A spelling-insensitive key of a document number, for lookups ("nq 97/2019/qh14")."""
+    s = ident.replace("Ð", "Đ").replace("đ", "Đ").upper()
+    return re.sub(r"[\s\-–—/._]+", "", s)
+
+
+class Queries:
+    """The project's named queries over one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- overview ----------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        counts = _rows(self.store, """
+            SELECT
+              (COUNT(DISTINCT ?d) AS ?documents) (COUNT(DISTINCT ?b) AS ?bodies)
+              (COUNT(DISTINCT ?s) AS ?sources) (COUNT(DISTINCT ?l) AS ?links)
+            WHERE {
+              { ?d a kg:Document } UNION { ?b a kg:Body } UNION { ?s a kg:Source }
+              UNION { ?l a kg:Link }
+            }""")[0]
+        by_type = _rows(self.store, """
+            SELECT ?type ?label (COUNT(DISTINCT ?d) AS ?n) WHERE {
+              ?d a kg:Document ; kg:documentType ?type .
+              OPTIONAL { ?type skos:prefLabel ?label FILTER(lang(?label) = "vi") }
+            } GROUP BY ?type ?label ORDER BY DESC(?n)""")
+        counts["triples"] = self.store.count()
+        counts["by_type"] = by_type
+        return counts
+
+    def top_documents(self, limit: int = 10) -> list[dict[str, Any]]:
+        """Documents with the most incoming links (most implemented, cited, based on)."""
+        return _rows(self.store, f"""
+            SELECT ?doc ?label (COUNT(DISTINCT ?other) AS ?n) WHERE {{
+              ?l a kg:Link ; kg:linkTo ?doc ; kg:linkFrom ?other .
+              ?doc rdfs:label ?label .
+            }} GROUP BY ?doc ?label ORDER BY DESC(?n) ?label LIMIT {int(limit)}""")
+
+    def sources(self) -> list[SourceInfo]:
+        rows = _rows(self.store, """
+            SELECT ?g ?locator ?sha ?label ?ended ?version WHERE {
+              GRAPH ?g { ?g a kg:Source ; kg:locator ?locator ; kg:sha256 ?sha ;
+                            rdfs:label ?label ; prov:wasGeneratedBy ?act .
+                         OPTIONAL { ?act prov:endedAtTime ?ended }
+                         OPTIONAL { ?act kg:extractorVersion ?version } }
+            } ORDER BY DESC(?ended) ?label""")
+        return [SourceInfo(r["g"], r["locator"], r["sha"], r["label"], r.get("ended"),
+                           r.get("version")) for r in rows]
+
+    # -- documents ---------------------------------------------------------------------
+
+    def find_documents(self, ident: str) -> list[dict[str, Any]]:
+        """Documents whose number-and-symbol matches `ident` in any spelling."""
+        key = id_key(ident)
+        rows = _rows(self.store, """
+            SELECT ?doc ?id ?label ?date WHERE {
+              ?doc a kg:Document ; eli:id_local ?id ; rdfs:label ?label .
+              OPTIONAL { ?doc eli:date_document ?date }
+            }""")
+        return [r for r in rows if id_key(r["id"]) == key]
+
+    def document(self, doc: str) -> dict[str, Any]:
+        doc = iri(doc)
+        facts = _rows(self.store, f"""
+            SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{doc}> ?p ?o }} }}""")
+        if not facts:
+            raise NotFound(f"no document {doc}")
+        out: dict[str, Any] = {"iri": doc, "facts": facts}
+        out["outgoing"] = self.links(doc, direction="out")
+        out["incoming"] = self.links(doc, direction="in")
+        out["sources"] = _rows(self.store, f"""
+            SELECT DISTINCT ?source ?label ?mention ?start ?end WHERE {{
+              ?m kg:mentionOf <{doc}> ; kg:inSource ?source ; kg:text ?mention ;
+                 kg:startOffset ?start ; kg:endOffset ?end .
+              ?source rdfs:label ?label .
+            }} ORDER BY ?label ?start""")
+        out["corrections"] = _rows(self.store, f"""
+            SELECT ?field ?original ?corrected ?source WHERE {{
+              <{doc}> kg:correction ?c . ?c kg:correctedField ?field ;
+                 kg:originalValue ?original ; kg:correctedValue ?corrected ; kg:inSource ?source .
+            }}""")
+        return out
+
+    def links(self, doc: str, *, direction: str) -> list[dict[str, Any]]:
+        """Typed links of a document with their evidence; `direction` is "out" or "in"."""
+        doc = iri(doc)
+        here, there = ("kg:linkFrom", "kg:linkTo") if direction == "out" else \
+            ("kg:linkTo", "kg:linkFrom")
+        rows = _rows(self.store, f"""
+            SELECT ?link ?rel ?other ?label ?date ?quote ?start ?end ?source ?count WHERE {{
+              ?link {here} <{doc}> ; {there} ?other ; kg:relation ?rel ; kg:quote ?quote ;
+                    kg:startOffset ?start ; kg:endOffset ?end ; kg:inSource ?source .
+              OPTIONAL {{ ?other rdfs:label ?label }}
+              OPTIONAL {{ ?other eli:date_document ?date }}
+              OPTIONAL {{ ?other kg:count ?count }}
+            }} ORDER BY ?date ?label""")
+        for r in rows:
+            r["rel"] = _REL_BY_IRI.get(r["rel"], r["rel"])
+        return rows
+
+    def label(self, node: str) -> str | None:
+        rows = _rows(self.store, f"""
+            SELECT ?l WHERE {{ {{ <{iri(node)}> rdfs:label ?l }}
+                              UNION {{ <{iri(node)}> skos:prefLabel ?l }} }} LIMIT 1""")
+        return rows[0]["l"] if rows else None
+
+    def describe(self, node: str) -> list[tuple]:
+        """Every triple with `node` as subject, for Linked Data answers."""
+        return self.store.construct(f"CONSTRUCT {{ <{iri(node)}> ?p ?o }} "
+                                    f"WHERE {{ <{iri(node)}> ?p ?o }}")
+
+    # -- bodies and sources ------------------------------------------------------------
+
+    def body(self, body: str) -> dict[str, Any]:
+        body = iri(body)
+        facts = _rows(self.store, f"SELECT DISTINCT ?p ?o WHERE {{ <{body}> ?p ?o }}")
+        if not facts:
+            raise NotFound(f"no body {body}")
+        return {
+            "iri": body,
+            "facts": facts,
+            "parents": _rows(self.store, f"""
+                SELECT ?parent ?label WHERE {{ <{body}> org:subOrganizationOf+ ?parent .
+                  OPTIONAL {{ ?parent skos:prefLabel ?label }} }}"""),
+            "children": _rows(self.store, f"""
+                SELECT ?child ?label WHERE {{ ?child org:subOrganizationOf <{body}> .
+                  OPTIONAL {{ ?child skos:prefLabel ?label }} }} ORDER BY ?label"""),
+            "issued": _rows(self.store, f"""
+                SELECT DISTINCT ?doc ?label ?date ?count WHERE {{ ?doc eli:passed_by <{body}> ;
+                  rdfs:label ?label . OPTIONAL {{ ?doc eli:date_document ?date }}
+                  OPTIONAL {{ ?doc kg:count ?count }} }} ORDER BY ?date ?label"""),
+            "people": _rows(self.store, f"""
+                SELECT DISTINCT ?person ?name ?role WHERE {{ ?post org:postIn <{body}> ;
+                  skos:prefLabel ?role . ?person org:holds ?post ; foaf:name ?name }}
+                ORDER BY ?role ?name"""),
+        }
+
+    def source(self, source: str) -> dict[str, Any]:
+        source = iri(source)
+        meta = _rows(self.store, f"""
+            SELECT ?p ?o WHERE {{ GRAPH <{source}> {{ <{source}> ?p ?o }} }}""")
+        if not meta:
+            raise NotFound(f"no source {source}")
+        mentions = _rows(self.store, f"""
+            SELECT ?node ?label ?text ?start ?end WHERE {{ GRAPH <{source}> {{
+              ?m kg:mentionOf ?node ; kg:text ?text ; kg:startOffset ?start ;
+                 kg:endOffset ?end . OPTIONAL {{ ?node rdfs:label ?label }} }} }}
+            ORDER BY ?start""")
+        links = _rows(self.store, f"""
+            SELECT ?link ?from ?rel ?to ?quote ?start ?end WHERE {{ GRAPH <{source}> {{
+              ?link a kg:Link ; kg:linkFrom ?from ; kg:relation ?rel ; kg:linkTo ?to ;
+                    kg:quote ?quote ; kg:startOffset ?start ; kg:endOffset ?end }} }}
+            ORDER BY ?start""")
+        for r in links:
+            r["rel"] = _REL_BY_IRI.get(r["rel"], r["rel"])
+        return {"iri": source, "meta": meta, "mentions": mentions, "links": links}
+
+    def search_labels(self, text: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Documents and bodies whose label contains `text` (case-insensitive)."""
+        lit = Literal(text).n3()
+        return _rows(self.store, f"""
+            SELECT DISTINCT ?node ?label WHERE {{
+              {{ ?node a kg:Document ; rdfs:label ?label }}
+              UNION {{ ?node a kg:Document ; eli:title ?label }}
+              UNION {{ ?node a kg:Body ; skos:prefLabel ?label }}
+              FILTER(CONTAINS(LCASE(STR(?label)), LCASE({lit})))
+            }} LIMIT {int(limit)}""")
+
+
+def uri(text: str) -> URIRef:
+    return URIRef(iri(text))

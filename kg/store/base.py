@@ -1,0 +1,102 @@
+"""What every store offers: the interface above which nobody knows the backend.
+
+Terms crossing this interface are rdflib terms; each backend converts at its edge.
+"""
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+# Formats of whole-store dumps and of one graph, by the names the CLI uses.
+DATASET_FORMATS = {"nq": "application/n-quads", "trig": "application/trig"}
+GRAPH_FORMATS = {"ttl": "text/turtle", "nt": "application/n-triples",
+                 "jsonld": "application/ld+json"}
+
+
+@dataclass
+class SourceInfo:
+    """A stored source as the store lists it."""
+
+    graph: str
+    locator: str
+    sha256: str
+    label: str
+    ingested: str | None
+    version: str | None
+    triples: int | None = None
+
+
+class Store(abc.ABC):
+    """A quad store holding one named graph per source."""
+
+    location: str
+
+    @abc.abstractmethod
+    def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
+        """Atomically make `graph` hold exactly `triples`: readers see old or new, never half."""
+
+    @abc.abstractmethod
+    def remove_graph(self, graph: URIRef) -> None:
+        """Remove exactly the statements of `graph`."""
+
+    @abc.abstractmethod
+    def graphs(self) -> list[str]:
+        """IRIs of the named graphs."""
+
+    @abc.abstractmethod
+    def select(self, query: str) -> list[dict[str, Node]]:
+        """Run a SELECT with the union of named graphs as default graph; rows as dicts."""
+
+    @abc.abstractmethod
+    def ask(self, query: str) -> bool:
+        """Run an ASK over the union of named graphs."""
+
+    @abc.abstractmethod
+    def construct(self, query: str) -> list[Triple]:
+        """Run a CONSTRUCT or DESCRIBE over the union of named graphs."""
+
+    @abc.abstractmethod
+    def count(self, graph: URIRef | None = None) -> int:
+        """Number of quads in the store, or in one graph."""
+
+    @abc.abstractmethod
+    def dump(self, out: BinaryIO, fmt: str, graph: URIRef | None = None) -> None:
+        """Stream the store (nq, trig) or one graph (ttl, nt, jsonld) to `out`."""
+
+    @abc.abstractmethod
+    def load(self, inp: BinaryIO, fmt: str, graph: URIRef | None = None) -> None:
+        """Stream a dump into the store; a dataset format keeps its graphs."""
+
+    @abc.abstractmethod
+    def put_original(self, sha256: str, data: bytes) -> None:
+        """Keep a source's original bytes, content-addressed, for `kg reindex`."""
+
+    @abc.abstractmethod
+    def get_original(self, sha256: str) -> bytes | None:
+        """A source's original bytes, or None when not kept."""
+
+    def backup(self, target: str) -> None:
+        """Copy the store to `target` while it keeps serving."""
+        raise NotImplementedError(f"{type(self).__name__} has no backup")
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release files and connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def iter_graph(self, graph: URIRef) -> Iterator[Triple]:
+        """The triples of one graph."""
+        rows = self.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        for row in rows:
+            yield row["s"], row["p"], row["o"]  # type: ignore[misc]

@@ -1,0 +1,219 @@
+"""The embedded store: pyoxigraph (RocksDB) on disk, or in memory for tests.
+
+Layout of a store folder: `oxigraph/` the database, `originals/` the sources' original
+bytes named by their SHA-256, so that `kg reindex` never needs to fetch anything again.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import QueryError, StoreError
+from kg.store.base import DATASET_FORMATS, GRAPH_FORMATS, Store, Triple
+
+_FORMATS = {
+    "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def to_rdflib(term: object) -> Node:
+    """A pyoxigraph term as an rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def rdf_format(fmt: str) -> ox.RdfFormat:
+    if fmt not in _FORMATS:
+        raise StoreError(f"unknown format {fmt!r}: use one of {', '.join(_FORMATS)}")
+    return _FORMATS[fmt]
+
+
+class OxigraphStore(Store):
+    """pyoxigraph behind the Store interface."""
+
+    def __init__(self, path: str | None, *, read_only: bool = False) -> None:
+        self.location = path or "memory"
+        self.path = Path(path) if path else None
+        self._originals: dict[str, bytes] = {}
+        try:
+            if self.path is None:
+                self.ox = ox.Store()
+            elif read_only:
+                self.ox = ox.Store.read_only(str(self.path / "oxigraph"))
+            else:
+                (self.path / "originals").mkdir(parents=True, exist_ok=True)
+                self.ox = ox.Store(str(self.path / "oxigraph"))
+        except OSError as e:
+            raise StoreError(_explain_open_error(self.location, e)) from e
+
+    # -- writing -----------------------------------------------------------------------
+
+    def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
+        g = ox.NamedNode(str(graph))
+        body = ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples],
+                            format=ox.RdfFormat.N_TRIPLES)
+        # One update request is one transaction: the drop and the insert land together.
+        update = f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{\n{body.decode()}\n}} }}"
+        self._update(update)
+
+    def remove_graph(self, graph: URIRef) -> None:
+        self._update(f"DROP SILENT GRAPH <{graph}>")
+
+    def _update(self, update: str) -> None:
+        try:
+            self.ox.update(update)
+        except OSError as e:
+            raise StoreError(f"cannot write to store {self.location}: {e}") from e
+
+    def load(self, inp: BinaryIO, fmt: str, graph: URIRef | None = None) -> None:
+        to_graph = ox.NamedNode(str(graph)) if graph else None
+        if fmt not in DATASET_FORMATS and to_graph is None:
+            raise StoreError(f"loading {fmt} needs a target graph")
+        try:
+            self.ox.bulk_load(inp, format=rdf_format(fmt), to_graph=to_graph)
+        except SyntaxError as e:
+            raise StoreError(f"the {fmt} input does not parse: {e}") from e
+        except OSError as e:
+            raise StoreError(f"cannot write to store {self.location}: {e}") from e
+
+    def put_original(self, sha256: str, data: bytes) -> None:
+        if self.path is None:
+            self._originals[sha256] = data
+            return
+        target = self.path / "originals" / sha256
+        if target.exists():
+            return
+        # Write then rename, so that a crash never leaves a truncated original.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+
+    def get_original(self, sha256: str) -> bytes | None:
+        if self.path is None:
+            return self._originals.get(sha256)
+        target = self.path / "originals" / sha256
+        return target.read_bytes() if target.exists() else None
+
+    # -- reading -----------------------------------------------------------------------
+
+    def raw_query(self, query: str, **options: object) -> object:
+        """The pyoxigraph answer itself, for the SPARQL endpoint's own serializers."""
+        try:
+            return self.ox.query(query, **options)
+        except SyntaxError as e:
+            raise QueryError(str(e)) from e
+        except OSError as e:
+            raise StoreError(f"cannot read store {self.location}: {e}") from e
+
+    def select(self, query: str) -> list[dict[str, Node]]:
+        result = self.raw_query(query, use_default_graph_as_union=True)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for sol in result:
+            row = {}
+            for name in names:
+                value = sol[name]
+                if value is not None:
+                    row[name] = to_rdflib(value)
+            rows.append(row)
+        return rows
+
+    def ask(self, query: str) -> bool:
+        return bool(self.raw_query(query, use_default_graph_as_union=True))
+
+    def construct(self, query: str) -> list[Triple]:
+        result = self.raw_query(query, use_default_graph_as_union=True)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("not a CONSTRUCT or DESCRIBE query")
+        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+                for t in result]  # type: ignore[misc]
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def count(self, graph: URIRef | None = None) -> int:
+        if graph is None:
+            return len(self.ox)
+        return sum(1 for _ in self.ox.quads_for_pattern(None, None, None,
+                                                        ox.NamedNode(str(graph))))
+
+    def dump(self, out: BinaryIO, fmt: str, graph: URIRef | None = None) -> None:
+        if fmt in GRAPH_FORMATS and graph is None:
+            raise StoreError(f"{fmt} holds one graph: name it with --graph, or use nq or trig")
+        from_graph = ox.NamedNode(str(graph)) if graph else None
+        self.ox.dump(out, format=rdf_format(fmt), from_graph=from_graph)
+
+    def backup(self, target: str) -> None:
+        if self.path is None:
+            raise StoreError("an in-memory store has no backup")
+        dest = Path(target)
+        if dest.exists() and any(dest.iterdir()):
+            raise StoreError(f"backup target {target} exists and is not empty")
+        dest.mkdir(parents=True, exist_ok=True)
+        self.ox.flush()
+        self.ox.backup(str(dest / "oxigraph"))
+        originals = dest / "originals"
+        originals.mkdir()
+        for f in (self.path / "originals").iterdir():
+            if not f.name.startswith("."):
+                os.link(f, originals / f.name) if _same_device(f, originals) else \
+                    (originals / f.name).write_bytes(f.read_bytes())
+
+    def close(self) -> None:
+        if self.path is not None:
+            try:
+                self.ox.flush()
+            except OSError:
+                pass
+        del self.ox
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    return a.stat().st_dev == b.stat().st_dev
+
+
+def _explain_open_error(location: str, e: OSError) -> str:
+    text = str(e)
+    if "lock" in text.lower():
+        return f"store {location} is in use by another process (stop it, or query through it)"
+    if "permission" in text.lower() or "read-only" in text.lower():
+        return f"store {location} is not writable: {text}"
+    return f"cannot open store {location}: {text}"
