@@ -325,5 +325,7 @@ def validate(c: Context, file: Path | None) -> None:
     sys.exit(code)
 
 
+from kg.commands import analytics, bench, generate  # noqa: E402,F401
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,11 +1,52 @@
-"""JSON API under /api/: the library's answers for programs."""
+"""JSON API under /api/: the library's answers for programs.
+
+Documents are named by `doc` (a number such as 97/2019/QH14, or an IRI), bodies by
+`body` (a name or an IRI); errors come back in the one JSON error shape.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import io
 
+from flask import Blueprint, Response, jsonify, request
+
+from kg import analytics
+from kg.errors import InputError
 from web.state import state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _arg(name: str, *alts: str) -> str:
+    for key in (name, *alts):
+        value = request.args.get(key, "").strip()
+        if value:
+            return value
+    raise InputError(f"missing parameter {name}")
+
+
+def _int_arg(name: str, default: int, *, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        n = int(raw)
+    except ValueError as e:
+        raise InputError(f"{name} must be a whole number, not {raw!r}") from e
+    if not low <= n <= high:
+        raise InputError(f"{name} must be between {low} and {high}")
+    return n
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name, "").lower() in {"1", "true", "yes", "on"}
+
+
+def _doc() -> str:
+    return analytics.resolve_document(state().store, _arg("doc", "id", "iri"))
+
+
+def _body() -> str:
+    return analytics.resolve_body(state().store, _arg("body", "iri"))
 
 
 @bp.route("/stats")
@@ -16,3 +57,80 @@ def stats():  # noqa: ANN201
 @bp.route("/sources")
 def sources():  # noqa: ANN201
     return jsonify({"ok": True, "sources": [s.__dict__ for s in state().queries.sources()]})
+
+
+@bp.route("/trace")
+def trace():  # noqa: ANN201
+    """?doc=…&direction=down|up"""
+    direction = request.args.get("direction", "up" if _flag("up") else "down")
+    if direction not in ("down", "up"):
+        raise InputError("direction must be down or up")
+    return jsonify({"ok": True, **analytics.trace(state().store, _doc(), up=direction == "up")})
+
+
+@bp.route("/applies")
+def applies():  # noqa: ANN201
+    """?body=…"""
+    return jsonify({"ok": True, **analytics.applies_to(state().store, _body())})
+
+
+@bp.route("/gaps")
+def gaps():  # noqa: ANN201
+    """?body=…"""
+    return jsonify({"ok": True, **analytics.gaps(state().store, _body())})
+
+
+@bp.route("/coverage")
+def coverage():  # noqa: ANN201
+    """?doc=…&scope=cascade|all"""
+    scope = request.args.get("scope", "cascade")
+    if scope not in ("cascade", "all"):
+        raise InputError("scope must be cascade or all")
+    return jsonify({"ok": True, **analytics.coverage(state().store, _doc(), scope=scope)})
+
+
+@bp.route("/path")
+def path():  # noqa: ANN201
+    """?a=…&b=…[&directed=1][&max_hops=12]"""
+    store = state().store
+    a = analytics.resolve_node(store, _arg("a", "from"))
+    b = analytics.resolve_node(store, _arg("b", "to"))
+    return jsonify({"ok": True, **analytics.path(
+        store, a, b, directed=_flag("directed"),
+        max_hops=_int_arg("max_hops", 12, low=1, high=30))})
+
+
+@bp.route("/rank")
+def rank():  # noqa: ANN201
+    """?top=20[&communities=0]"""
+    communities = request.args.get("communities", "1").lower() not in {"0", "false", "no"}
+    return jsonify({"ok": True, **analytics.rank(
+        state().store, top=_int_arg("top", 20, low=1, high=1000), communities=communities)})
+
+
+@bp.route("/timeline")
+def timeline():  # noqa: ANN201
+    """?doc=…[&up=1]"""
+    return jsonify({"ok": True, **analytics.timeline(state().store, _doc(), up=_flag("up"))})
+
+
+@bp.route("/diff")
+def diff():  # noqa: ANN201
+    """?doc=…&since=YYYY-MM-DD[&by=ingested|document]"""
+    return jsonify({"ok": True, **analytics.diff(state().store, _doc(), _arg("since"),
+                                                 by=request.args.get("by", "ingested"))})
+
+
+@bp.route("/export-graph")
+def export_graph():  # noqa: ANN201
+    """?format=graphml|gexf|json|csv[&doc=…[&up=1]]: the document graph as a file."""
+    fmt = request.args.get("format", "json")
+    if fmt not in analytics.exports.FORMATS:
+        raise InputError(f"format must be one of {', '.join(analytics.exports.FORMATS)}")
+    store = state().store
+    root = _doc() if request.args.get("doc") or request.args.get("id") else None
+    buf = io.BytesIO()
+    analytics.export_graph(store, fmt, buf, root=root, up=_flag("up"))
+    ext = {"json": "json", "csv": "csv", "graphml": "graphml", "gexf": "gexf"}[fmt]
+    return Response(buf.getvalue(), mimetype=analytics.exports.FORMATS[fmt], headers={
+        "Content-Disposition": f'attachment; filename="documents.{ext}"'})

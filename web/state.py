@@ -1,13 +1,17 @@
 """What the app holds for its lifetime: settings, the store, the query helpers."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import current_app
 
+from kg.errors import StoreError
 from kg.ids import Minter
 from kg.query import Queries
 from kg.store import Store, open_store
+
+log = logging.getLogger(__name__)
 
 
 class KGState:
@@ -16,15 +20,29 @@ class KGState:
     def __init__(self, settings: dict[str, Any], *, store: Store | None = None) -> None:
         self.settings = settings
         self._store = store
+        self.read_only = False
         self.minter = Minter(settings["base_iri"])
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            s = self.settings
-            self._store = open_store(s["store"], update_url=s["store_update_url"],
-                                     user=s["store_user"], password=s["store_password"])
+            self._store = self._open()
         return self._store
+
+    def _open(self) -> Store:
+        s = self.settings
+        options = {"update_url": s["store_update_url"], "user": s["store_user"],
+                   "password": s["store_password"]}
+        try:
+            return open_store(s["store"], **options)
+        except StoreError as e:
+            # Another process (an ingest) holds the embedded store: keep serving reads from
+            # a read-only view rather than refusing to start.
+            if "in use by another process" not in e.message:
+                raise
+            log.warning("%s; serving it read-only", e.message)
+            self.read_only = True
+            return open_store(s["store"], read_only=True, **options)
 
     @property
     def queries(self) -> Queries:

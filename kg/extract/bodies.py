@@ -6,11 +6,12 @@ is the UBND of the ward the article is about. Body keys are stable ASCII slugs
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kg.extract.fold import Views, views
+from kg.extract.fold import Views, phrase_rx, views, words
 from kg.extract.model import Body
 from kg.extract.places import UNIT_WORDS, Unit, lookup, slug
 from kg.extract.rules import ISSUER_CODES
@@ -66,10 +67,11 @@ BODY_FORMS: dict[str, Form] = {
 }
 
 # The parent kind of place-bound kinds, one level up.
-PARENT_KIND = {"dang-uy": "quan-uy", "quan-uy": "thanh-uy", "thanh-uy": "ban-chap-hanh-trung-uong",
-               "ubnd": "ubnd", "hdnd": "hdnd", "mttq": "mttq"}
-CENTRAL_PARENT = {"ubnd": "chinh-phu", "hdnd": "quoc-hoi", "thu-tuong": "chinh-phu",
-                  "bo": "chinh-phu", "ubtvqh": "quoc-hoi", "bo-chinh-tri": "ban-chap-hanh-trung-uong",
+PARENT_KIND = {"dang-uy": "quan-uy", "quan-uy": "thanh-uy", "ubnd": "ubnd", "hdnd": "hdnd",
+               "mttq": "mttq", "thanh-uy": "ban-chap-hanh-trung-uong"}
+CENTRAL_PARENT = {"thanh-uy": "ban-chap-hanh-trung-uong", "ubnd": "chinh-phu",
+                  "hdnd": "quoc-hoi", "thu-tuong": "chinh-phu", "bo": "chinh-phu",
+                  "ubtvqh": "quoc-hoi", "bo-chinh-tri": "ban-chap-hanh-trung-uong",
                   "ban-bi-thu": "ban-chap-hanh-trung-uong"}
 _FIXED_LEVEL_NAMES = {"quan-uy": {"quan": "Quận ủy", "huyen": "Huyện ủy", "thi-xa": "Thị ủy",
                                   "thanh-pho": "Thành ủy"},
@@ -81,14 +83,12 @@ def _fold_key(s: str) -> str:
 
 
 _FORMS_BARE = {_fold_key(k): v for k, v in BODY_FORMS.items()}
-_FORM_RX = re.compile(
-    r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(_FORMS_BARE, key=len, reverse=True))
-    + r")(?![a-z0-9])")
+_FORM_RX = phrase_rx(_FORMS_BARE)
 _UNIT_BARE = {_fold_key(k): v for k, v in UNIT_WORDS.items()}
 _UNIT_RX = re.compile(
     r" {1,3}(" + "|".join(re.escape(k) for k in sorted(_UNIT_BARE, key=len, reverse=True))
     + r")(?![a-z0-9])")
-_PLACE_RX = re.compile(r"(?<![a-z0-9])(" + "|".join(
+_PLACE_RX = re.compile("(" + "|".join(
     re.escape(k) for k in sorted(_UNIT_BARE, key=len, reverse=True)) + r") ")
 
 
@@ -158,7 +158,7 @@ def _units_after(v: Views, pos: int, level: str | None, prefix: str | None
 def place_mentions(v: Views) -> list[tuple[Unit, int, int]]:
     """Places written with their unit word ("phường Đức Giang", "Quận Long Biên")."""
     out = []
-    for m in _PLACE_RX.finditer(v.bare):
+    for m in words(_PLACE_RX, v.bare):
         level, prefix = _UNIT_BARE[m.group(1)]
         units, end = _units_after(v, m.end(), level, prefix)
         if units:
@@ -207,9 +207,12 @@ class BodyFinder:
     home: Home
     bodies: dict[str, Body] = field(default_factory=dict)
     spans: list[tuple[int, int, str]] = field(default_factory=list)
+    _starts: dict[int, str] | None = None
+    _ends: list[tuple[int, int, str]] = field(default_factory=list)
+    _end_keys: list[int] = field(default_factory=list)
 
     def run(self) -> list[tuple[int, int, str]]:
-        for m in _FORM_RX.finditer(self.v.bare):
+        for m in words(_FORM_RX, self.v.bare):
             form = _FORMS_BARE[m.group(1)]
             end = m.end()
             unit: Unit | None = None
@@ -264,10 +267,12 @@ class BodyFinder:
 
     def _key_name(self, form: Form, level: str | None, unit: Unit | None) -> tuple[str, str]:
         if form.level == "central":
+            label = form.label[3:] if form.kind == "bo" and form.label.startswith("Bộ ") \
+                else form.label
             k = form.kind if form.kind in ("quoc-hoi", "ubtvqh", "chu-tich-nuoc", "chinh-phu",
                                            "thu-tuong", "bo-chinh-tri", "ban-bi-thu",
                                            "ban-chap-hanh-trung-uong") else \
-                f"{form.kind}/{slug(form.label)}"
+                f"{form.kind}/{slug(label)}"
             return k, form.label
         if unit is None:
             key = form.kind + (f"/{form.sub}" if form.sub else "")
@@ -298,7 +303,15 @@ class BodyFinder:
 
     def at(self, pos: int) -> str | None:
         """The key of the body whose mention starts at `pos`."""
-        for s, _, k in self.spans:
-            if s == pos:
-                return k
-        return None
+        if self._starts is None or len(self._starts) != len(self.spans):
+            self._starts = {s: k for s, _, k in reversed(self.spans)}
+            self._ends = sorted((e, s, k) for s, e, k in self.spans)
+            self._end_keys = [e for e, _, _ in self._ends]
+        return self._starts.get(pos)
+
+    def ending_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Body mentions that end in [lo, hi], in text order (bisect: no scan of all)."""
+        self.at(-1)
+        i = bisect.bisect_left(self._end_keys, lo)
+        j = bisect.bisect_right(self._end_keys, hi)
+        return sorted((s, e, k) for e, s, k in self._ends[i:j])

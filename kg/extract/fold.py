@@ -6,7 +6,9 @@ while every match still maps one-to-one back to a span of the text as given.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -70,3 +72,37 @@ def _bare_table() -> dict[int, str]:
     """Latin letters with diacritics (Latin-1 to Latin Extended Additional) → base letter."""
     chars = [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
     return {i: _bare(chr(i)) for i in chars if _bare(chr(i)) != chr(i)}
+
+
+def bare(s: str) -> str:
+    """The bare view of a short string (see `views`).
+
+    >>> bare("Đức Giang")
+    'duc giang'
+    """
+    low = s.translate(_FIX).lower()
+    return low.translate(_bare_table())
+
+
+def phrase_rx(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for a table of folded phrases, longest first, ending at a word end.
+
+    The start boundary is checked by `words()` rather than by a look-behind, which keeps
+    the pattern's literal prefixes visible to the regex engine (twice as fast).
+    """
+    alts = sorted(set(phrases), key=len, reverse=True)
+    return re.compile("(" + "|".join(re.escape(p) for p in alts) + r")(?![a-z0-9])")
+
+
+def words(rx: re.Pattern[str], bare_text: str, start: int = 0,
+          end: int | None = None) -> Iterator[re.Match[str]]:
+    """Matches of a `phrase_rx` pattern that start at a word start.
+
+    >>> [m.group(1) for m in words(phrase_rx(["ke hoach"]), "ke hoach; phoke hoach")]
+    ['ke hoach']
+    """
+    end = len(bare_text) if end is None else end
+    for m in rx.finditer(bare_text, start, end):
+        i = m.start()
+        if i == 0 or not (bare_text[i - 1].isalnum() and bare_text[i - 1].isascii()):
+            yield m

@@ -68,6 +68,8 @@ def _near(code: str, pool: set[str]) -> list[str]:
 
 def _split_glued(u: str) -> tuple[str, str] | None:
     """"NQHĐND" → ("NQ", "HĐND"): a type code and an issuer code written without hyphen."""
+    if "D" in u and "Đ" not in u:
+        u = u.replace("D", "Đ") if _split_glued(u.replace("D", "Đ")) else u
     for i in range(len(u) - 1, 0, -1):
         if u[:i] in TYPE_CODES and u[i:] in ISSUER_CODES:
             return u[:i], u[i:]
@@ -144,6 +146,9 @@ def _read(m: re.Match[str]) -> ParsedId | None:
         t = _TERM.match(u)
         if t:
             codes.append(t.group(1) + t.group(2))
+            continue
+        if "D" in u and u.replace("D", "Đ") in _KNOWN:   # ASCII-folded text: "ND-CP"
+            codes.append(_spell(u.replace("D", "Đ")))
             continue
         glued = _split_glued(u)
         if glued:

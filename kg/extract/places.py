@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.extract.fold import views
+from kg.extract.fold import bare
 
 # Unit words as written before a name → level, and the prefix of a slug.
 UNIT_WORDS: dict[str, tuple[str, str]] = {
@@ -51,7 +51,7 @@ def slug(s: str) -> str:
     >>> slug("Hai Bà Trưng")
     'hai-ba-trung'
     """
-    return re.sub(r"[^a-z0-9]+", "-", views(s).bare).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", bare(s)).strip("-")
 
 
 _PREFIXES = sorted(((w, v) for w, v in UNIT_WORDS.items() if not w.startswith("tp")),

@@ -18,8 +18,6 @@ from kg.extract.tables import DOC_TYPES
 # Words that name a document type in running text → type key (longest match wins).
 TYPE_WORDS: dict[str, str] = {
     **{t.vi: t.key for t in DOC_TYPES.values()},
-    "Chương trình hành động": "chuong-trinh",
-    "Chương trình công tác": "chuong-trinh",
     "Quy định": "quy-dinh",
     "Văn bản hợp nhất": "van-ban-hop-nhat",
     "Thông tư liên tịch": "thong-tu-lien-tich",
@@ -131,6 +129,8 @@ class Cue:
     rel: str            # a key of kg.extract.tables.RELATIONS
     passive: bool = False   # the object acts on the subject ("được sửa đổi bởi X")
     scope: str | None = None  # "partial" for "bãi bỏ một số điều", "hết hiệu lực 1 phần"
+    also: tuple[tuple[str, str | None], ...] = ()  # further (rel, scope) the phrase states
+    opener: bool = False    # a cue only where a clause opens ("Xét Tờ trình …")
 
 
 # Phrases (as written; folded when compiled) → cue. Longest phrase wins at a position.
@@ -161,15 +161,16 @@ CUES: dict[str, Cue] = {
     "thay thế": Cue("replaces"),
     "bãi bỏ": Cue("repeals"),
     "bãi bỏ một số điều": Cue("repeals", scope="partial"),
-    "sửa đổi, bổ sung, bãi bỏ": Cue("amends"),
+    "sửa đổi, bổ sung, bãi bỏ": Cue("amends", also=(("repeals", "partial"),)),
+    "sửa đổi, bổ sung, bãi bỏ một số điều": Cue("amends", also=(("repeals", "partial"),)),
     "sơ kết": Cue("reviews"),
     "tổng kết": Cue("reviews"),
     "đánh giá kết quả thực hiện": Cue("reviews"),
     "đánh giá việc thực hiện": Cue("reviews"),
     "đánh giá kết quả": Cue("reviews"),
     "phê duyệt": Cue("approves"),
-    "xét tờ trình": Cue("considers"),
-    "xét": Cue("considers"),
+    "xét": Cue("considers", opener=True),
+    "theo đề nghị": Cue("considers", opener=True),
     "hợp nhất": Cue("consolidates"),
     "đính chính": Cue("corrects"),
     "tiếp tục phát huy kết quả": Cue("succeeds"),
@@ -203,7 +204,7 @@ SENTENCE_OPENERS = ("căn cứ", "thực hiện", "triển khai thực hiện", 
                     "xét", "theo đề nghị", "quán triệt")
 
 # Verbs by which a body issues a document ("UBND phường đã ban hành 04 văn bản").
-ISSUE_VERBS = ("ban hành", "xây dựng", "thông qua", "ký", "phê duyệt")
+ISSUE_VERBS = ("ban hành", "xây dựng", "thông qua", "phê duyệt")
 
 # --- dates ----------------------------------------------------------------------------
 

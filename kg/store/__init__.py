@@ -6,10 +6,13 @@ from kg.store.base import Store
 
 
 def open_store(location: str, *, read_only: bool = False, update_url: str = "",
-               user: str = "", password: str = "") -> Store:
+               user: str = "", password: str = "", timeout: float = 60.0,
+               originals: str | None = None) -> Store:
     """Open the store named by `location` (the KG_STORE setting).
 
-    `memory` → a throw-away in-memory store; `sparql+http(s)://…` → a remote endpoint;
+    `memory` → a throw-away in-memory store; `sparql+http(s)://…` → a remote endpoint
+    (`timeout` seconds per request; sources' originals kept in the folder `originals`, by
+    default one per endpoint under ~/.local/share/vnkg/originals);
     `oxigraph:PATH` or a plain PATH → the embedded store on disk.
     """
     if location.startswith(("sparql+http://", "sparql+https://")):
@@ -18,7 +21,8 @@ def open_store(location: str, *, read_only: bool = False, update_url: str = "",
         except ImportError as e:  # pragma: no cover - the module ships with the package
             raise StoreError(f"remote store support is missing: {e}") from e
         return RemoteStore(location.removeprefix("sparql+"), update_url=update_url or None,
-                           user=user or None, password=password or None)
+                           user=user or None, password=password or None, timeout=timeout,
+                           originals_dir=originals)
     from kg.store.oxigraph import OxigraphStore
 
     if location == "memory":

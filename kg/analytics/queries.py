@@ -1,0 +1,319 @@
+"""The SPARQL the analytics needs, as named queries that run on any SPARQL 1.1 store.
+
+Every query starts from a bound node (a document, a body) and walks property paths from
+it, so that its cost follows the size of the answer and not the size of the store.
+Results come back as plain dicts of str / int / float, converted straight from
+pyoxigraph's terms on the embedded store (rdflib terms cost more than the query itself
+on a trace of thousands of documents) and through `Store.select` on any other store.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from kg.extract.tables import IMPLEMENTATION_RELATIONS, RELATIONS
+from kg.ns import KG, LEVEL, sparql_prefixes
+from kg.query import iri, value
+from kg.store.base import Store
+
+P = sparql_prefixes()
+_KG = str(KG._NS)
+_LEVEL = str(LEVEL)
+_NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t: int for t in (
+    "integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+_NUMERIC.update({"http://www.w3.org/2001/XMLSchema#" + t: float for t in (
+    "decimal", "double", "float")})
+
+#: Relations along which a document carries out another (the edges of a downstream trace).
+DOWN_RELATIONS: tuple[str, ...] = IMPLEMENTATION_RELATIONS
+#: Every relation between documents (the edges of an upstream trace).
+ALL_RELATIONS: tuple[str, ...] = tuple(RELATIONS)
+
+
+def rel_path(rels: Sequence[str]) -> str:
+    """A SPARQL alternative path over relation keys: `kg:implements|kg:details`."""
+    for r in rels:
+        if r not in RELATIONS:
+            raise ValueError(f"unknown relation {r!r}")
+    return "|".join(f"kg:{r}" for r in rels)
+
+
+def rel_key(term: str | None) -> str | None:
+    """`kg:implements` as an IRI → "implements"."""
+    if term and term.startswith(_KG):
+        return term[len(_KG):]
+    return term
+
+
+def level_key(term: str | None) -> str | None:
+    """A level IRI (…/level/district) → "district"."""
+    if term and term.startswith(_LEVEL):
+        return term[len(_LEVEL):]
+    return term
+
+
+def values(var: str, iris: Iterable[str]) -> str:
+    """A VALUES block binding `?var` to each IRI (each checked by `kg.query.iri`)."""
+    return f"VALUES ?{var} {{ " + " ".join(f"<{iri(i)}>" for i in iris) + " }"
+
+
+def select(store: Store, query: str) -> list[dict[str, Any]]:
+    """Run a SELECT (prefixes added); rows of plain values, unbound variables left out."""
+    from kg.store.oxigraph import OxigraphStore
+
+    text = P + query
+    if isinstance(store, OxigraphStore):
+        import pyoxigraph as ox
+
+        result = store.raw_query(text, use_default_graph_as_union=True)
+        if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - our queries
+            raise TypeError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for sol in result:
+            row = {}
+            for name in names:
+                t = sol[name]
+                if t is None:
+                    continue
+                if isinstance(t, ox.Literal):
+                    conv = _NUMERIC.get(t.datatype.value)
+                    row[name] = conv(t.value) if conv else t.value
+                else:
+                    row[name] = t.value
+            rows.append(row)
+        return rows
+    return [{k: value(v) for k, v in row.items()} for row in store.select(text)]
+
+
+# -- named queries -----------------------------------------------------------------------
+
+_DOC_FACTS = """
+  OPTIONAL { ?d eli:id_local ?id }
+  OPTIONAL { ?d rdfs:label ?label }
+  OPTIONAL { ?d eli:date_document ?date }
+  OPTIONAL { ?d kg:count ?count }
+  OPTIONAL { ?d kg:documentType ?dtype }
+  OPTIONAL { ?d kg:validityStatus ?status }
+  OPTIONAL { ?d eli:passed_by ?issuer }"""
+
+
+def closure_docs(store: Store, start: str, rels: Sequence[str], *,
+                 direction: str) -> list[dict[str, Any]]:
+    """The start document and every document reachable from it, with their facts.
+
+    `direction` "down": documents that reach `start` along `rels` (its implementers);
+    "up": documents `start` reaches (its authorities). One row per (document, issuer);
+    the issuers' own facts come from `body_facts`, once per issuer rather than per row.
+    """
+    path = rel_path(rels)
+    start = iri(start)
+    walk = f"?d ({path})+ <{start}>" if direction == "down" else f"<{start}> ({path})+ ?d"
+    return select(store, f"""
+        SELECT ?d ?id ?label ?date ?count ?dtype ?status ?issuer WHERE {{
+          {{ BIND(<{start}> AS ?d) }} UNION {{ {walk} }}
+          {_DOC_FACTS}
+        }}""")
+
+
+def doc_facts(store: Store, docs: Iterable[str]) -> list[dict[str, Any]]:
+    """Facts of the given documents (same columns as `closure_docs`)."""
+    docs = list(docs)
+    if not docs:
+        return []
+    return select(store, f"""
+        SELECT ?d ?id ?label ?date ?count ?dtype ?status ?issuer WHERE {{
+          {values("d", docs)}
+          {_DOC_FACTS}
+        }}""")
+
+
+def out_edges(store: Store, docs: Iterable[str], rels: Sequence[str]) -> list[dict[str, Any]]:
+    """Edges `?d ?rel ?o` leaving the given documents along `rels`."""
+    docs = list(docs)
+    if not docs:
+        return []
+    # One path per relation keeps the subject bound: the store looks up each document's
+    # few edges instead of scanning every triple of a predicate.
+    rel_path(rels)
+    unions = " UNION ".join(f"{{ ?d kg:{r} ?o BIND(kg:{r} AS ?rel) }}" for r in rels)
+    return select(store, f"""
+        SELECT ?d ?rel ?o WHERE {{ {values("d", docs)} {unions} }}""")
+
+
+def in_edges(store: Store, docs: Iterable[str], rels: Sequence[str]) -> list[dict[str, Any]]:
+    """Edges `?s ?rel ?d` arriving at the given documents along `rels`."""
+    docs = list(docs)
+    if not docs:
+        return []
+    rel_path(rels)
+    unions = " UNION ".join(f"{{ ?s kg:{r} ?d BIND(kg:{r} AS ?rel) }}" for r in rels)
+    return select(store, f"""
+        SELECT ?s ?rel ?d WHERE {{ {values("d", docs)} {unions} }}""")
+
+
+def find_by_id(store: Store, ident: str) -> list[dict[str, Any]]:
+    """Documents whose eli:id_local is exactly `ident` (several issuers may share it)."""
+    from rdflib import Literal
+
+    return select(store, f"""
+        SELECT ?d ?id ?label ?date ?issuer ?ilabel WHERE {{
+          ?d eli:id_local {Literal(ident).n3()} .
+          BIND({Literal(ident).n3()} AS ?id)
+          OPTIONAL {{ ?d rdfs:label ?label }} OPTIONAL {{ ?d eli:date_document ?date }}
+          OPTIONAL {{ ?d eli:passed_by ?issuer OPTIONAL {{ ?issuer skos:prefLabel ?ilabel }} }}
+        }}""")
+
+
+def is_a(store: Store, node: str, cls: str) -> bool:
+    return store.ask(P + f"ASK {{ <{iri(node)}> a {cls} }}")
+
+
+def body_facts(store: Store, bodies: Iterable[str]) -> list[dict[str, Any]]:
+    """Label, level, place and parent of the given bodies."""
+    bodies = list(bodies)
+    if not bodies:
+        return []
+    return select(store, f"""
+        SELECT ?b ?label ?level ?place ?parent WHERE {{
+          {values("b", bodies)}
+          OPTIONAL {{ ?b skos:prefLabel ?label }} OPTIONAL {{ ?b kg:level ?level }}
+          OPTIONAL {{ ?b kg:place ?place }} OPTIONAL {{ ?b org:subOrganizationOf ?parent }}
+        }}""")
+
+
+def binding_issuers(store: Store, body: str) -> list[dict[str, Any]]:
+    """Bodies whose documents bind `body`, with why.
+
+    `above`: the bodies above it (org:subOrganizationOf+) and their standing organs (a Ban
+    Thường vụ acts for its committee: below it, same place, same level). `level`: the
+    other bodies of its own unit (same place and level, parents at the same place: the
+    ward's Party committee for the ward's UBND), the bodies above those and their
+    standing organs.
+    """
+    b = iri(body)
+    standing = """?issuer org:subOrganizationOf ?a ; kg:place ?ap ; kg:level ?al .
+                  ?a kg:place ?ap ; kg:level ?al ."""
+    sibling = f"""<{b}> kg:place ?p ; kg:level ?l ; org:subOrganizationOf/kg:place ?pp .
+                  ?s kg:place ?p ; kg:level ?l ; org:subOrganizationOf/kg:place ?pp .
+                  FILTER(?s != <{b}>)"""
+    return select(store, f"""
+        SELECT DISTINCT ?issuer ?why WHERE {{
+          {{ <{b}> org:subOrganizationOf+ ?issuer BIND("above" AS ?why) }}
+          UNION {{ <{b}> org:subOrganizationOf+ ?a . {standing} BIND("above" AS ?why) }}
+          UNION {{ {sibling} BIND(?s AS ?issuer) BIND("level" AS ?why) }}
+          UNION {{ {sibling} ?s org:subOrganizationOf+ ?issuer BIND("level" AS ?why) }}
+          UNION {{ {sibling} ?s org:subOrganizationOf+ ?a . {standing} BIND("level" AS ?why) }}
+          FILTER(?issuer != <{b}>)
+        }}""")
+
+
+def issued_by(store: Store, bodies: Iterable[str]) -> list[dict[str, Any]]:
+    """Documents (and document sets) passed by the given bodies."""
+    bodies = list(bodies)
+    if not bodies:
+        return []
+    return select(store, f"""
+        SELECT ?d ?issuer WHERE {{ {values("issuer", bodies)} ?d eli:passed_by ?issuer }}""")
+
+
+def upstream_of(store: Store, docs: Iterable[str], rels: Sequence[str]) -> list[dict[str, Any]]:
+    """Every document the given documents reach along `rels` (one row per pair)."""
+    docs = list(docs)
+    if not docs:
+        return []
+    return select(store, f"""
+        SELECT DISTINCT ?d ?up WHERE {{ {values("d", docs)} ?d ({rel_path(rels)})+ ?up }}""")
+
+
+def bodies_by_level(store: Store) -> list[dict[str, Any]]:
+    """Every body known to the graph with its level, label and parent."""
+    return select(store, """
+        SELECT ?b ?label ?level ?place ?parent WHERE {
+          ?b a kg:Body . OPTIONAL { ?b skos:prefLabel ?label } OPTIONAL { ?b kg:level ?level }
+          OPTIONAL { ?b kg:place ?place } OPTIONAL { ?b org:subOrganizationOf ?parent }
+        }""")
+
+
+def children_of(store: Store, bodies: Iterable[str]) -> list[dict[str, Any]]:
+    """Bodies directly below the given ones, with their facts."""
+    bodies = list(bodies)
+    if not bodies:
+        return []
+    return select(store, f"""
+        SELECT ?b ?label ?level ?place ?parent WHERE {{
+          {values("parent", bodies)} ?b org:subOrganizationOf ?parent .
+          OPTIONAL {{ ?b skos:prefLabel ?label }} OPTIONAL {{ ?b kg:level ?level }}
+          OPTIONAL {{ ?b kg:place ?place }}
+        }}""")
+
+
+def neighbours(store: Store, nodes: Iterable[str], preds: Sequence[str]) -> list[dict[str, Any]]:
+    """Triples `?s ?p ?o` touching the given nodes through the given predicates (CURIEs)."""
+    nodes = list(nodes)
+    if not nodes:
+        return []
+    parts = []
+    for p in preds:
+        parts.append(f"{{ ?x {p} ?o BIND(?x AS ?s) BIND({p} AS ?p) }}")
+        parts.append(f"{{ ?s {p} ?x BIND(?x AS ?o) BIND({p} AS ?p) }}")
+    return select(store, f"""
+        SELECT DISTINCT ?s ?p ?o WHERE {{ {values("x", nodes)} {" UNION ".join(parts)} }}""")
+
+
+def edge_evidence(store: Store, s: str, p: str, o: str) -> list[dict[str, Any]]:
+    """Where a triple comes from: the sources stating it, and for a typed link its quote."""
+    s, p, o = iri(s), iri(p), iri(o)
+    return select(store, f"""
+        SELECT DISTINCT ?source ?slabel ?quote ?start ?end WHERE {{
+          {{ GRAPH ?source {{ <{s}> <{p}> <{o}> }}
+             OPTIONAL {{ ?link kg:linkFrom <{s}> ; kg:relation <{p}> ; kg:linkTo <{o}> ;
+                              kg:inSource ?source ; kg:quote ?quote .
+                        OPTIONAL {{ ?link kg:startOffset ?start }}
+                        OPTIONAL {{ ?link kg:endOffset ?end }} }} }}
+          OPTIONAL {{ ?source rdfs:label ?slabel }}
+        }} ORDER BY ?source ?start""")
+
+
+def relation_edges(store: Store, rels: Sequence[str]) -> list[dict[str, Any]]:
+    """Every document-to-document edge along `rels`: the projection networkx works on."""
+    rel_path(rels)
+    unions = " UNION ".join(f"{{ ?s kg:{r} ?o BIND(kg:{r} AS ?rel) }}" for r in rels)
+    return select(store, f"SELECT ?s ?rel ?o WHERE {{ {unions} }}")
+
+
+def node_facts_all(store: Store) -> list[dict[str, Any]]:
+    """Facts of every document that takes part in a relation (for exports and ranking)."""
+    return select(store, """
+        SELECT ?d ?id ?label ?date ?count ?issuer ?level WHERE {
+          ?d a ?cls . VALUES ?cls { kg:Document kg:DocumentSet }
+          OPTIONAL { ?d eli:id_local ?id } OPTIONAL { ?d rdfs:label ?label }
+          OPTIONAL { ?d eli:date_document ?date } OPTIONAL { ?d kg:count ?count }
+          OPTIONAL { ?d eli:passed_by ?issuer OPTIONAL { ?issuer kg:level ?level } }
+        }""")
+
+
+def link_times(store: Store, doc: str) -> list[dict[str, Any]]:
+    """The typed links touching `doc`, with when their source was ingested."""
+    d = iri(doc)
+    return select(store, f"""
+        SELECT ?link ?from ?rel ?to ?quote ?source ?slabel ?ended WHERE {{
+          {{ ?link kg:linkFrom <{d}> }} UNION {{ ?link kg:linkTo <{d}> }}
+          ?link kg:linkFrom ?from ; kg:relation ?rel ; kg:linkTo ?to ; kg:inSource ?source .
+          OPTIONAL {{ ?link kg:quote ?quote }}
+          OPTIONAL {{ ?source rdfs:label ?slabel }}
+          OPTIONAL {{ ?source prov:wasGeneratedBy ?act . ?act prov:endedAtTime ?ended }}
+        }}""")
+
+
+def events_reviewing(store: Store, docs: Iterable[str]) -> list[dict[str, Any]]:
+    """Events (conferences, reviews) that review one of the given documents."""
+    docs = list(docs)
+    if not docs:
+        return []
+    return select(store, f"""
+        SELECT ?ev ?label ?date ?kind ?d ?body ?blabel WHERE {{
+          {values("d", docs)} ?ev kg:reviews ?d ; rdfs:label ?label .
+          OPTIONAL {{ ?ev dcterms:date ?date }} OPTIONAL {{ ?ev kg:eventKind ?kind }}
+          OPTIONAL {{ ?ev kg:heldBy ?body OPTIONAL {{ ?body skos:prefLabel ?blabel }} }}
+        }}""")

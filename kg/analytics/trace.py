@@ -1,0 +1,267 @@
+"""Traces: how a document cascaded down the levels, and where a document's authority comes from.
+
+Both run as SPARQL property paths from the bound document (`queries.closure_docs`), then
+as plain graph work on that small projection: the breadth-first tree, the lag of each
+step, the grouping by administrative level and issuer, and cycles reported, not looped.
+"""
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from typing import Any
+
+import networkx as nx
+
+from kg.analytics import queries as q
+from kg.analytics.common import (
+    LEVEL_ORDER,
+    collect_docs,
+    doc_sort_key,
+    exists,
+    lag_days,
+    level_label,
+    level_rank,
+    public,
+)
+from kg.errors import NotFound
+from kg.query import iri
+from kg.store.base import Store
+
+
+def _closure(store: Store, doc: str, rels: Sequence[str], direction: str
+             ) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str]]]:
+    """Documents of the trace and the edges among them, (acting doc, rel, object)."""
+    doc = iri(doc)
+    docs = collect_docs(store, q.closure_docs(store, doc, rels, direction=direction))
+    if len(docs) == 1 and not any(docs[doc].get(k) for k in ("id", "label", "issuers")) \
+            and not exists(store, doc):
+        raise NotFound(f"no document {doc}")
+    edges = sorted({(r["d"], q.rel_key(r["rel"]) or "", r["o"])
+                    for r in q.out_edges(store, docs, rels) if r["o"] in docs})
+    return docs, edges
+
+
+def _cycles(edges: list[tuple[str, str, str]]) -> list[list[str]]:
+    """One cycle for each group of documents that reach each other (self-links included)."""
+    g = nx.DiGraph()
+    g.add_edges_from((a, b) for a, _, b in edges)
+    out = []
+    for comp in nx.strongly_connected_components(g):
+        if len(comp) == 1:
+            (n,) = comp
+            if not g.has_edge(n, n):
+                continue
+        sub = g.subgraph(comp)
+        cycle = [u for u, _ in nx.find_cycle(sub, source=min(comp))]
+        out.append(cycle)
+    return sorted(out)
+
+
+_REL_PRIORITY = {r: i for i, r in enumerate(("implements", "details", "guides", "based_on"))}
+
+
+def _tree_parents(start: str, nxt: dict[str, list[tuple[str, str]]],
+                  docs: dict[str, dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """The edge under which each reachable document is drawn in the tree.
+
+    A document linked both to a resolution and to the plan that implements it hangs
+    under the plan (97 → 171-KH/TU → 03-TT/QU, not 97 → 03-TT/QU): the parent is the one
+    farthest from the start along the longest path, then the latest, then by relation.
+    Inside a cycle, where that order does not exist, the breadth-first parent is used.
+    """
+    bfs: dict[str, tuple[str, str]] = {}
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        u = queue.popleft()
+        for rel, v in nxt.get(u, ()):
+            if v not in seen:
+                seen.add(v)
+                bfs[v] = (u, rel)
+                queue.append(v)
+    g = nx.DiGraph()
+    g.add_nodes_from(seen)
+    g.add_edges_from((u, v) for u in seen for _, v in nxt.get(u, ()))
+    cond = nx.condensation(g)
+    comp = cond.graph["mapping"]
+    far = {c: 0 for c in cond}
+    for c in nx.topological_sort(cond):
+        for c2 in cond.successors(c):
+            far[c2] = max(far[c2], far[c] + 1)
+    depth = {n: far[comp[n]] for n in seen}
+    incoming: dict[str, list[tuple[str, str]]] = {}
+    for u in seen:
+        for rel, v in nxt.get(u, ()):
+            incoming.setdefault(v, []).append((u, rel))
+    parent: dict[str, tuple[str, str]] = {}
+    for v in bfs:
+        cands = [(u, rel) for u, rel in incoming.get(v, ()) if depth[u] < depth[v]]
+        if not cands:
+            parent[v] = bfs[v]
+            continue
+        parent[v] = max(cands, key=lambda ur: (depth[ur[0]], docs[ur[0]]["date"] or "",
+                                               -_REL_PRIORITY.get(ur[1], 9), ur[0]))
+    return parent
+
+
+def _is_ancestor(a: str, n: str, tree_parent: dict[str, tuple[str, str]]) -> bool:
+    """Whether `a` is `n` or lies on the tree path from the start to `n`."""
+    while True:
+        if n == a:
+            return True
+        if n not in tree_parent:
+            return False
+        n = tree_parent[n][0]
+
+
+def _trace(store: Store, doc: str, rels: Sequence[str], direction: str) -> dict[str, Any]:
+    doc = iri(doc)
+    docs, edges = _closure(store, doc, rels, direction)
+    # "next" is down the cascade (implementers) or up to the authorities.
+    nxt: dict[str, list[tuple[str, str]]] = {}
+    for a, rel, b in edges:
+        u, v = (b, a) if direction == "down" else (a, b)
+        nxt.setdefault(u, []).append((rel, v))
+    for lst in nxt.values():
+        lst.sort(key=lambda rv: doc_sort_key(docs[rv[1]]))
+    tree_parent = _tree_parents(doc, nxt, docs)
+    depth = {doc: 0}
+    for n in tree_parent:
+        path = [n]
+        while path[-1] not in depth:
+            path.append(tree_parent[path[-1]][0])
+        base = depth[path[-1]]
+        for k, m in enumerate(reversed(path[:-1]), 1):
+            depth[m] = base + k
+    cycles = _cycles(edges)
+
+    def step_lag(child: str, par: str) -> int | None:
+        later, earlier = (child, par) if direction == "down" else (par, child)
+        return lag_days(docs[later]["date"], docs[earlier]["date"])
+
+    nodes: dict[str, dict[str, Any]] = {}
+    for d in docs.values():
+        rec = public(d)
+        rec["depth"] = depth.get(d["iri"])
+        if d["iri"] in tree_parent:
+            par, rel = tree_parent[d["iri"]]
+            rec["parent"] = par
+            rec["rel"] = rel
+            rec["lag_days"] = step_lag(d["iri"], par)
+        nodes[d["iri"]] = rec
+
+    edge_list = []
+    for a, rel, b in edges:
+        edge_list.append({"from": a, "rel": rel, "to": b,
+                          "lag_days": lag_days(docs[a]["date"], docs[b]["date"])})
+
+    tree: dict[str, dict[str, Any]] = {}
+    for n in sorted(depth, key=depth.__getitem__):
+        d = docs[n]
+        node = {"iri": n, "id": d["id"], "label": d["label"], "date": d["date"],
+                "count": d["count"], "level": d["level"],
+                "issuers": [i["label"] or i["iri"] for i in d["issuers"]]}
+        if n in tree_parent:
+            node["rel"] = tree_parent[n][1]
+            node["lag_days"] = nodes[n].get("lag_days")
+        node["children"] = []
+        tree[n] = node
+    for n in sorted(depth, key=depth.__getitem__):
+        for rel, v in nxt.get(n, ()):
+            if tree_parent.get(v) == (n, rel):
+                tree[n]["children"].append(tree[v])
+            else:
+                tree[n].setdefault("also", []).append(
+                    {"iri": v, "rel": rel, "cycle": _is_ancestor(v, n, tree_parent)})
+
+    return {
+        "root": doc,
+        "direction": direction,
+        "relations": list(rels),
+        "nodes": nodes,
+        "edges": edge_list,
+        "tree": tree[doc],
+        "levels": group_by_level(nodes.values(), exclude=doc),
+        "cycles": cycles,
+        "counts": _counts(docs, doc),
+    }
+
+
+def _counts(docs: dict[str, dict[str, Any]], root: str) -> dict[str, int]:
+    others = [d for d in docs.values() if d["iri"] != root]
+    sets = [d for d in others if d["is_set"]]
+    return {"documents": len(others) - len(sets), "document_sets": len(sets),
+            "known_by_count": sum(int(d["count"] or 0) for d in sets)}
+
+
+def group_by_level(nodes: Any, *, exclude: str | None = None) -> list[dict[str, Any]]:
+    """Documents grouped by level (central → commune, then unknown), then by issuer."""
+    by_level: dict[str, dict[str, dict[str, Any]]] = {}
+    for n in nodes:
+        if n["iri"] == exclude:
+            continue
+        level = n.get("level") or "unknown"
+        issuers = n.get("issuers") or [{"iri": None, "label": None, "level": None}]
+        # a joint document is listed under each issuer at its own level
+        at = [i for i in issuers if (i.get("level") or "unknown") == level] or issuers[:1]
+        for i in at:
+            group = by_level.setdefault(level, {}).setdefault(
+                i["iri"] or "", {"issuer": i["iri"], "label": i["label"], "documents": []})
+            group["documents"].append({k: n.get(k) for k in (
+                "iri", "id", "label", "date", "count", "depth", "parent", "rel", "lag_days")})
+    out = []
+    for level in sorted(by_level, key=level_rank):
+        groups = sorted(by_level[level].values(), key=lambda g: (
+            min(doc_sort_key(d) for d in g["documents"]), g["label"] or ""))
+        for g in groups:
+            g["documents"].sort(key=doc_sort_key)
+        out.append({"level": level, "label": level_label(level), "issuers": groups,
+                    "documents": sum(len(g["documents"]) for g in groups)})
+    return out
+
+
+def trace_down(store: Store, doc: str, *,
+               rels: Sequence[str] = q.DOWN_RELATIONS) -> dict[str, Any]:
+    """Every document that implements, details, guides or is based on `doc`, transitively.
+
+    Returns `nodes` (each with depth, tree parent, relation and lag in days from it),
+    `edges` (acting document → object, with lag), `tree` (breadth-first, earliest
+    first; a document reached again is listed under `also`), `levels` (grouped by the
+    issuer's administrative level and by issuer), `stops` (where each branch ends),
+    `cycles` and `counts` (documents known only by count summed in `known_by_count`).
+    """
+    out = _trace(store, doc, rels, "down")
+    implemented = {e["to"] for e in out["edges"]}
+    root_level = out["nodes"][out["root"]]["level"]
+    stops = [{"iri": n["iri"], "label": n["label"], "level": n["level"], "date": n["date"],
+              "count": n["count"]}
+             for n in out["nodes"].values() if n["iri"] not in implemented]
+    out["stops"] = sorted(stops, key=lambda s: (level_rank(s["level"]), doc_sort_key(s)))
+    reached = {g["level"] for g in out["levels"]} | ({root_level} if root_level else set())
+    known = [lv for lv in LEVEL_ORDER if lv != "unknown"]
+    deepest = max((lv for lv in reached if lv != "unknown"), key=level_rank, default=None)
+    out["deepest_level"] = deepest
+    below = known[level_rank(root_level) + 1:] if root_level in known else []
+    out["levels_not_reached"] = [lv for lv in below if lv not in reached]
+    return out
+
+
+def trace_up(store: Store, doc: str, *,
+             rels: Sequence[str] = q.ALL_RELATIONS) -> dict[str, Any]:
+    """Every document `doc` rests on through any relation, up to the roots.
+
+    Same shape as `trace_down`, with `roots`: documents of the trace that rest on nothing
+    further (a cycle with no way out has no root: it is listed in `cycles`).
+    """
+    out = _trace(store, doc, rels, "up")
+    acting = {e["from"] for e in out["edges"]}
+    out["roots"] = sorted(
+        ({"iri": n["iri"], "label": n["label"], "level": n["level"], "date": n["date"]}
+         for n in out["nodes"].values() if n["iri"] not in acting and n["iri"] != out["root"]),
+        key=lambda s: (level_rank(s["level"]), doc_sort_key(s)))
+    return out
+
+
+def trace(store: Store, doc: str, *, up: bool = False) -> dict[str, Any]:
+    """`trace_up` or `trace_down` of a document."""
+    return trace_up(store, doc) if up else trace_down(store, doc)

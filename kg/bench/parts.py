@@ -1,0 +1,488 @@
+"""The parts of `kg bench`: each returns table rows, never raises for a missing piece."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from kg.bench import Config, Row
+from kg.bench.machine import dir_size, free_port, median, percentile, repeat, timed, tree_rss
+from kg.errors import KGError
+
+Log = Callable[[str], None]
+GB = 2**30
+
+
+def guarded(part: Callable[..., list[Row]], cfg: Config, work: Path, log: Log,
+            **kw: object) -> list[Row]:
+    """Run a part; a failure becomes a "not available" row with the reason."""
+    name = part.__name__
+    log(f"· {name} {kw or ''}".rstrip())
+    try:
+        return part(cfg, work, log, **kw)
+    except (ImportError, RuntimeError, OSError, KGError, subprocess.SubprocessError) as e:
+        log(traceback.format_exc(limit=3))
+        return [Row(name, "(whole part)", str(kw.get("size", "")), verdict="not available",
+                    note=f"{type(e).__name__}: {e}"[:300])]
+
+
+def verdict(ok: bool) -> str:
+    return "meets" if ok else "misses"
+
+
+def _na(part: str, measure: str, why: str, size: str = "") -> Row:
+    return Row(part, measure, size, verdict="not available", note=why)
+
+
+# -- 1. extraction -------------------------------------------------------------------------
+
+def gazette_files(cfg: Config, limit: int | None) -> list[Path]:
+    files = sorted(Path(cfg.gazette).glob("*/*.txt"))
+    if not files:
+        raise RuntimeError(f"no gazette texts under {cfg.gazette}")
+    if limit:
+        step = max(1, len(files) // limit)   # an even spread over the eight topics
+        files = files[::step][:limit]
+    return files
+
+
+def extraction(cfg: Config, work: Path, log: Log) -> list[Row]:
+    try:
+        from kg.extract import extract
+    except ImportError as e:
+        return [_na("extraction", "throughput, gazette texts, 1 core", f"kg.extract: {e}")]
+    files = gazette_files(cfg, cfg.extract_files)
+    texts = [(str(f), f.read_bytes().decode("utf-8", errors="replace")) for f in files]
+    mb = sum(len(t.encode("utf-8")) for _, t in texts) / 1e6
+
+    def once() -> None:
+        for name, t in texts:
+            extract(t, source=name)
+
+    times = repeat(once, cfg.repeats)
+    rate = mb / median(times)
+    return [Row("extraction", "throughput, gazette texts, 1 core", f"{len(files)} texts",
+                rate, "MB/s", bar="≥ 5 MB/s", verdict=verdict(rate >= 5),
+                note=f"{mb:.1f} MB, median of {cfg.repeats}",
+                extra={"seconds": times, "mb": mb})]
+
+
+# -- 2. end-to-end ingest ------------------------------------------------------------------
+
+def ingest(cfg: Config, work: Path, log: Log) -> list[Row]:
+    measure = "ingest read → store"
+    try:
+        from kg.ingest import Pipeline
+    except ImportError as e:
+        why = f"the pipeline does not import yet ({e})"
+        return [_na("ingest", f"{measure}, gazette texts", why),
+                _na("ingest", f"{measure}, generated texts", why),
+                _na("memory", "peak RSS of ingest", why)]
+    from kg.bench.rdflib_store import RdflibStore
+    from kg.generate import generate, write_texts
+    from kg.store.oxigraph import OxigraphStore
+
+    texts = work / "texts"
+    write_texts(generate(cfg.ingest_docs, cfg.seed), texts)
+    corpora = {"gazette texts": gazette_files(cfg, cfg.ingest_gazette_files),
+               "generated texts": sorted(texts.glob("*/*.txt"))}
+    rows = []
+    for label, files in corpora.items():
+        ours, base = [], []
+        for i in range(cfg.repeats):
+            folder = work / f"ingest-{i}"
+            store = OxigraphStore(str(folder))
+            ours.append(timed(lambda s=store, f=files: _ingest(Pipeline, s, cfg, f)))
+            store.close()
+            shutil.rmtree(folder, ignore_errors=True)
+            rstore = RdflibStore()
+            base.append(timed(lambda s=rstore, f=files: _ingest(Pipeline, s, cfg, f)))
+            del rstore
+        r_ours, r_base = len(files) / median(ours), len(files) / median(base)
+        rows.append(Row("ingest", f"{measure}, {label}", f"{len(files)} texts", r_ours,
+                        "docs/s", r_base, "rdflib in-memory", r_ours / r_base, "≥ 20×",
+                        verdict(r_ours / r_base >= 20), f"median of {cfg.repeats}",
+                        {"ours_s": ours, "rdflib_s": base}))
+    rows.append(_ingest_rss(cfg, work, texts))
+    return rows
+
+
+def _ingest(pipeline_cls: type, store: object, cfg: Config, files: list[Path]) -> None:
+    report = pipeline_cls(store, base_iri=cfg.base_iri).ingest_paths(files)
+    if report.failed:
+        raise RuntimeError(f"{len(report.failed)} texts failed: {report.failed[0].error}")
+
+
+def _ingest_rss(cfg: Config, work: Path, texts: Path) -> Row:
+    """Peak RSS of `kg ingest` on the generated texts, in a process of its own."""
+    out = work / "ingest-rss.txt"
+    code = ("import atexit, resource, sys\n"
+            f"atexit.register(lambda: open({str(out)!r}, 'w').write(str(resource.getrusage("
+            "resource.RUSAGE_SELF).ru_maxrss)))\n"
+            "from kg.cli import main\nmain()\n")
+    store = work / "ingest-rss-store"
+    r = subprocess.run([sys.executable, "-c", code, "--store", str(store), "ingest",
+                        "--no-progress", str(texts)], capture_output=True, text=True,
+                       timeout=3600)
+    shutil.rmtree(store, ignore_errors=True)
+    if not out.exists():
+        return _na("memory", "peak RSS of ingest", f"kg ingest failed: {r.stderr[-300:]}")
+    peak = int(out.read_text()) * 1024 / GB
+    return Row("memory", "peak RSS of `kg ingest`", f"{cfg.ingest_docs} docs + news", peak,
+               "GB", verdict="info", note=r.stdout.strip()[-120:])
+
+
+# -- 3–7. at one corpus size ---------------------------------------------------------------
+
+def at_size(cfg: Config, work: Path, log: Log, *, size: int) -> list[Row]:
+    from kg.bench.mix import params
+    from kg.generate import generate, write_nquads
+
+    rows: list[Row] = []
+    t = time.perf_counter()
+    corpus = generate(size, cfg.seed)
+    dump = work / f"generated-{size}.nq"
+    with dump.open("wb") as f:
+        stats = write_nquads(corpus, f, base_iri=cfg.base_iri)
+    gen_s = time.perf_counter() - t
+    quads = stats.quads
+    label = f"{size:,} docs"
+    rows.append(Row("data", "kg generate --format nq", label, quads / gen_s, "quads/s",
+                    verdict="info", note=f"{quads:,} quads, {stats.bytes / 1e6:.0f} MB, "
+                    f"{stats.sources:,} sources in {gen_s:.0f} s"))
+    log(f"  generated {quads:,} quads in {gen_s:.0f} s")
+    store_dir = work / f"store-{size}"
+    rows += _step(log, "bulk import", bulk_import, cfg, work, dump, quads, store_dir, label)
+    p = params(corpus, cfg.base_iri)
+    pages = _page_targets(corpus, cfg)
+    del corpus
+    rows += _step(log, "analytics", analytics, cfg, store_dir, p, label, size)
+    rows += _step(log, "serve", serve_part, cfg, work, store_dir, p, pages, label, size, log)
+    rows += _step(log, "peers", peers, cfg, work, dump, quads, p, label, log, rows)
+    shutil.rmtree(store_dir, ignore_errors=True)
+    dump.unlink(missing_ok=True)
+    return rows
+
+
+def _step(log: Log, name: str, fn: Callable[..., list[Row]], *args: object) -> list[Row]:
+    t = time.perf_counter()
+    out = fn(*args)
+    log(f"  {name}: {time.perf_counter() - t:.0f} s")
+    return out
+
+
+def bulk_import(cfg: Config, work: Path, dump: Path, quads: int, store_dir: Path,
+                label: str) -> list[Row]:
+    import pyoxigraph as ox
+
+    from kg.store.oxigraph import OxigraphStore
+
+    ours, theirs = [], []
+    for i in range(cfg.repeats):
+        folder = work / f"ox-{i}"
+        s = ox.Store(str(folder))
+        theirs.append(timed(lambda s=s: s.bulk_load(path=str(dump),
+                                                    format=ox.RdfFormat.N_QUADS)))
+        del s
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(store_dir, ignore_errors=True)
+        store = OxigraphStore(str(store_dir))
+
+        def load(store: OxigraphStore = store) -> None:
+            with dump.open("rb") as f:
+                store.load(f, "nq")
+            store.ox.flush()
+
+        ours.append(timed(load))
+        n = store.count()
+        store.close()
+    r_ours, r_ox = quads / median(ours), quads / median(theirs)
+    size_gb = dir_size(store_dir) / GB
+    return [
+        Row("bulk import", "`kg import` (Store.load) of the N-Quads dump", label, r_ours,
+            "quads/s", r_ox, "pyoxigraph bulk_load", r_ours / r_ox, "≥ 0.8×",
+            verdict(r_ours / r_ox >= 0.8), f"median of {cfg.repeats}",
+            {"ours_s": ours, "bulk_load_s": theirs}),
+        Row("disk", "store size on disk per million triples", label,
+            size_gb / (n / 1e6), "GB", verdict="info",
+            note=f"{size_gb:.2f} GB for {n:,} distinct quads (texts included)"),
+    ]
+
+
+def analytics(cfg: Config, store_dir: Path, p: object, label: str, size: int) -> list[Row]:
+    try:
+        from kg.analytics import applies_to, trace_down, trace_up
+    except ImportError as e:
+        why = f"kg.analytics: {e}"
+        return [_na("analytics", m, why, label)
+                for m in ("trace down", "trace up", "applies to")]
+    from kg.store.oxigraph import OxigraphStore
+
+    note = "" if size >= 1_000_000 else "bar is set at 1M documents"
+    store = OxigraphStore(str(store_dir))
+    rows = []
+    try:
+        for name, fn, args, bar in (("trace down (national root)", trace_down, p.roots, 0.1),
+                                    ("trace up (deep document)", trace_up, p.leaves, 0.1),
+                                    ("applies to (commune UBND)", applies_to, p.bodies, 0.2)):
+            n = max(cfg.repeats, 5)
+            times, sizes = [], []
+            for a in (args * n)[:n]:
+                t = time.perf_counter()
+                out = fn(store, a)
+                times.append(time.perf_counter() - t)
+                sizes.append(len(out.get("nodes", out.get("documents", [])) or []))
+            ms = median(times) * 1000
+            rows.append(Row("analytics", name, label, ms, "ms", bar=f"≤ {bar * 1000:.0f} ms",
+                            verdict=verdict(ms <= bar * 1000),
+                            note=f"{note + '; ' if note else ''}median of {n}, "
+                            f"median size {median(sizes):.0f}"))
+    except KGError as e:
+        rows.append(_na("analytics", "traces", f"{type(e).__name__}: {e.message}", label))
+    finally:
+        store.close()
+    return rows
+
+
+# -- serving ------------------------------------------------------------------------------
+
+def _page_targets(corpus: object, cfg: Config) -> dict[str, str]:
+    from kg.bench.mix import doc_iri
+    from kg.ids import Minter
+
+    m = Minter(cfg.base_iri)
+    docs = corpus.docs  # type: ignore[attr-defined]
+    d = next((x for x in docs if x.issuer.level == "district" and x.parent), docs[-1])
+    body = d.issuer
+    return {"home": "/", "document": "/id/" + m.local_path(doc_iri(m, d)),  # type: ignore[operator]
+            "body": "/id/" + m.local_path(str(m.body(body.key))),  # type: ignore[operator]
+            "search": "/search?" + urllib.parse.urlencode({"q": d.id})}
+
+
+class Server:
+    """A `kg serve` subprocess on a free loopback port."""
+
+    def __init__(self, store_dir: Path, *, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        e = dict(os.environ, KG_STORE=str(store_dir), KG_CLIENT_CONCURRENCY="1000",
+                 KG_CLIENT_SECONDS_PER_MINUTE="1000000000", **(env or {}))
+        self.t0 = time.perf_counter()
+        self.proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port",
+                                      str(self.port)], env=e, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE)
+
+    def wait(self, timeout: float = 120) -> float:
+        """Seconds from spawn to the first answered SPARQL query."""
+        url = self.url + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                err = self.proc.stderr.read().decode(errors="replace")  # type: ignore[union-attr]
+                raise RuntimeError(f"kg serve exited: {err[-400:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - self.t0
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.02)
+        raise RuntimeError(f"kg serve did not answer within {timeout}s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def serve_part(cfg: Config, work: Path, store_dir: Path, p: object, pages: dict[str, str],
+               label: str, size: int, log: Log) -> list[Row]:
+    from kg.bench.mix import run_mix
+
+    rows: list[Row] = []
+    starts = []
+    server = None
+    for _ in range(cfg.cold_starts):
+        if server is not None:
+            server.stop()
+        server = Server(store_dir)
+        starts.append(server.wait())
+    assert server is not None
+    try:
+        cold = median(starts)
+        rows.append(Row("serve", "cold start of `kg serve`", label, cold, "s", bar="≤ 3 s",
+                        verdict=verdict(cold <= 3), note=f"to the first SPARQL answer, median "
+                        f"of {len(starts)}" + ("" if size >= 1_000_000 else
+                                                "; bar is set at 1M documents")))
+        for name, path in pages.items():
+            rows.append(_page(server.url + path, name, cfg, label, size))
+        for c in cfg.concurrency:
+            res = run_mix(server.url + "/sparql", p, clients=c, seconds=cfg.mix_seconds)
+            s = res.summary()
+            log(f"  kg serve, {c} clients: {s['qps']} q/s, p99 {s['p99_ms']} ms, "
+                f"{s['errors']} errors")
+            rows.append(Row("sparql", f"mix, {c} clients, kg serve", label, res.throughput,
+                            "q/s", verdict="info", note=f"median {s['median_ms']} ms, p99 "
+                            f"{s['p99_ms']} ms, {s['errors']} errors", extra=s))
+        rss, hwm = tree_rss(server.proc.pid)
+        rows.append(Row("memory", "peak RSS of `kg serve` (+ its query workers)", label,
+                        hwm / GB, "GB", bar="≤ 1.5 GB", verdict=verdict(hwm / GB <= 1.5),
+                        note=f"now {rss / GB:.2f} GB" + ("" if size >= 1_000_000 else
+                                                         "; bar is set at 1M documents")))
+    finally:
+        server.stop()
+    return rows
+
+
+def _page(url: str, name: str, cfg: Config, label: str, size: int) -> Row:
+    times = []
+    status = 0
+    for i in range(cfg.page_repeats + 1):
+        t = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=60) as r:
+                r.read()
+                status = r.status
+        except urllib.error.HTTPError as e:
+            status = e.code
+        if i:                                  # the first request warms caches
+            times.append(time.perf_counter() - t)
+    if status != 200:
+        return _na("pages", f"{name} page", f"HTTP {status} for {url}", label)
+    ms = median(times) * 1000
+    return Row("pages", f"{name} page", label, ms, "ms", bar="≤ 300 ms",
+               verdict=verdict(ms <= 300), note=f"median of {len(times)}, p90 "
+               f"{percentile(times, 90) * 1000:.0f} ms, over loopback HTTP"
+               + ("" if size >= 1_000_000 else "; bar is set at 1M documents"))
+
+
+# -- the peers: Virtuoso and rdflib with the same data and the same queries ----------------
+
+def peers(cfg: Config, work: Path, dump: Path, quads: int, p: object, label: str, log: Log,
+          ours_rows: list[Row]) -> list[Row]:
+    from kg.bench.mix import run_mix
+
+    ours = {r.extra["clients"]: r.extra for r in ours_rows
+            if r.part == "sparql" and "clients" in r.extra}
+    rows: list[Row] = []
+    if cfg.virtuoso:
+        rows += _virtuoso(cfg, work, dump, quads, p, label, log, ours, run_mix)
+    else:
+        rows.append(_na("sparql", "mix vs Virtuoso", "skipped (--no-virtuoso)", label))
+    if not cfg.rdflib_sparql:
+        rows.append(_na("sparql", "mix vs rdflib", "skipped (--no-rdflib)", label))
+    elif quads > cfg.rdflib_sparql_max_quads:
+        rows.append(_na("sparql", "mix vs rdflib", f"{quads:,} quads is past the rdflib "
+                        f"baseline's cap of {cfg.rdflib_sparql_max_quads:,}", label))
+    else:
+        rows += _rdflib(cfg, dump, p, label, log, ours, run_mix)
+    return rows
+
+
+def _compare(peer: str, ours: dict, theirs: dict, c: int, label: str) -> list[Row]:
+    out = []
+    if c not in ours:
+        return [_na("sparql", f"{c} clients vs {peer}", "no result of kg serve", label)]
+    o, t = ours[c], theirs
+    if t["qps"]:
+        out.append(Row("sparql", f"throughput, {c} clients", label, o["qps"], "q/s",
+                       t["qps"], peer, o["qps"] / t["qps"], "≥ 1×" if peer == "Virtuoso"
+                       else "", verdict(o["qps"] >= t["qps"]) if peer == "Virtuoso"
+                       else "info", f"{peer}: {t['errors']} errors"
+                       + (f" ({t['first_error'][:80]})" if t["errors"] else "")))
+    if t["queries"] and o["queries"]:
+        out.append(Row("sparql", f"p99 latency, {c} clients", label, o["p99_ms"], "ms",
+                       t["p99_ms"], peer, o["p99_ms"] / t["p99_ms"] if t["p99_ms"] else None,
+                       "≤ 1×" if peer == "Virtuoso" else "",
+                       verdict(o["p99_ms"] <= t["p99_ms"]) if peer == "Virtuoso" else "info",
+                       f"medians {o['median_ms']} vs {t['median_ms']} ms"))
+    return out
+
+
+def _virtuoso(cfg: Config, work: Path, dump: Path, quads: int, p: object, label: str,
+              log: Log, ours: dict, run_mix: Callable) -> list[Row]:
+    from kg.bench import virtuoso as V
+
+    if not V.available():
+        return [_na("sparql", "mix vs Virtuoso", "virtuoso-t is not installed", label)]
+    v = V.start(work / "virtuoso", data_dir=dump.parent)
+    rows = []
+    try:
+        load_s = timed(lambda: v.load_nquads(dump))
+        rows.append(Row("bulk import", "Virtuoso bulk loader (ld_dir + rdf_loader_run)", label,
+                        quads / load_s, "quads/s", verdict="info",
+                        note=f"{load_s:.1f} s, one run"))
+        for c in cfg.concurrency:
+            res = run_mix(v.sparql_url, p, clients=c, seconds=cfg.mix_seconds)
+            s = res.summary()
+            log(f"  Virtuoso, {c} clients: {s['qps']} q/s, p99 {s['p99_ms']} ms, "
+                f"{s['errors']} errors")
+            rows.append(Row("sparql", f"mix, {c} clients, Virtuoso", label, res.throughput,
+                            "q/s", verdict="info", note=f"median {s['median_ms']} ms, p99 "
+                            f"{s['p99_ms']} ms, {s['errors']} errors", extra=s))
+            rows += _compare("Virtuoso", ours, s, c, label)
+        _, hwm = tree_rss(v.process.pid)
+        rows.append(Row("memory", "peak RSS of Virtuoso", label, hwm / GB, "GB",
+                        verdict="info", note="NumberOfBuffers for 4 GB"))
+    finally:
+        V.remove(v)
+    return rows
+
+
+def _rdflib(cfg: Config, dump: Path, p: object, label: str, log: Log, ours: dict,
+            run_mix: Callable) -> list[Row]:
+    port = free_port()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.bench.rdflib_server", str(dump),
+                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/sparql"
+    rows = []
+    try:
+        deadline = time.monotonic() + 1800
+        ask = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError("rdflib server exited: "
+                                   + proc.stderr.read().decode(errors="replace")[-400:])  # type: ignore[union-attr]
+            try:
+                with urllib.request.urlopen(ask, timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("rdflib server did not answer")
+            time.sleep(0.2)
+        rows.append(Row("bulk import", "rdflib in-memory load of the dump", label,
+                        None, verdict="info",
+                        note=f"{time.perf_counter() - t0:.1f} s to serving, one run"))
+        for c in cfg.concurrency:
+            res = run_mix(url, p, clients=c, seconds=cfg.mix_seconds)
+            s = res.summary()
+            log(f"  rdflib, {c} clients: {s['qps']} q/s, p99 {s['p99_ms']} ms, "
+                f"{s['errors']} errors")
+            rows.append(Row("sparql", f"mix, {c} clients, rdflib behind our endpoint", label,
+                            res.throughput, "q/s", verdict="info",
+                            note=f"median {s['median_ms']} ms, p99 {s['p99_ms']} ms, "
+                            f"{s['errors']} errors", extra=s))
+            rows += _compare("rdflib", ours, s, c, label)
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    return rows

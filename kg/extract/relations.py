@@ -1,0 +1,318 @@
+"""Typed relations between document mentions, driven by the cue table of `kg.extract.rules`.
+
+A cue ("thực hiện", "căn cứ", "được sửa đổi, bổ sung tại"…) takes as subject the document
+whose mention it follows inside the same clause ("Kế hoạch số 171-KH/TU ngày … về việc
+thực hiện …": nested), or else the acting document of the sentence (the text's own in its
+preamble and title, or the document a body "ban hành" in the main clause). Every document
+after the cue, up to the next cue or a new clause, is its object; passive cues point from
+the object to the subject. A document cannot implement, amend or review a later one.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kg.extract.documents import Mention
+from kg.extract.fold import Views, phrase_rx, views, words
+from kg.extract.model import DocumentRef, Relation
+from kg.extract.rules import CUES, ISSUE_VERBS, Cue
+
+
+def _bare(s: str) -> str:
+    return views(s).bare
+
+
+_CUES_BARE = {_bare(k): v for k, v in CUES.items()}
+_CUE_RX = phrase_rx(_CUES_BARE)
+_ISSUE_RX = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+    re.escape(_bare(k)) for k in ISSUE_VERBS) + r")(?![a-z0-9])")
+_PREAMBLE_END = re.compile(r"\n *(?:Điều 1\b|Điều 1\.|QUYẾT NGHỊ|QUYẾT ĐỊNH *:|Chương I\b|I\. |"
+                           r"PHẦN THỨ NHẤT|PHẦN I\b|1\. )")
+_ABBREV = {"ts", "ths", "pgs", "gs", "tp", "bs", "ks", "v.v", "tt", "q", "đ/c", "st"}
+# Relations where the acting document cannot be older than its object.
+_ORDERED = {"implements", "based_on", "details", "guides", "amends", "replaces", "repeals",
+            "reviews", "succeeds", "consolidates", "corrects"}
+
+
+@dataclass
+class CueHit:
+    start: int
+    end: int
+    cue: Cue
+
+
+def find_cues(v: Views) -> list[CueHit]:
+    """Every relation cue, longest phrase first at a position."""
+    return [CueHit(m.start(), m.end(), _CUES_BARE[m.group(1)]) for m in words(_CUE_RX, v.bare)]
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Clause-level sentences: ".", blank lines, table cells, headings and line starts that
+    open a new clause ("Căn cứ", "Điều 2.", "- ", a date opening a table row).
+
+    One pass over the lines and one over the periods and bars: linear in the text.
+    """
+    n = len(text)
+    cuts = {0, n}
+    lines = text.split("\n")
+    starts, pos = [], 0
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln) + 1
+    caps = [_caps(ln[:200]) for ln in lines]
+    for i in range(len(lines) - 1):
+        nl = starts[i + 1] - 1
+        prev = lines[i].rstrip(" \t")[-1:]
+        if prev in ("", ".", ";", ":", "!", "?", "|") or caps[i] != caps[i + 1] or (
+                caps[i] and caps[i + 1] and len(lines[i]) < 30) or \
+                _CLAUSE_START.match(lines[i + 1][:80].lstrip(" \t")):
+            cuts.add(nl + 1)
+    for m in _CUT.finditer(text):
+        i = m.start()
+        if text[i] == "|":
+            cuts.add(i + 1)
+            continue
+        if i + 1 < n and text[i + 1] not in " \n":
+            continue
+        j = i - 1
+        while j >= 0 and i - j < 12 and (text[j].isalpha() or text[j] == "/"):
+            j -= 1
+        word = text[j + 1:i].lower()
+        k = i + 1
+        while k < n and k < i + 12 and text[k] in " \n":
+            k += 1
+        if word not in _ABBREV and len(word) != 1 and (
+                k >= n or text[k].isupper() or text[k].isdigit() or text[k] in "-•(\"“["):
+            cuts.add(i + 1)
+    pts = sorted(cuts)
+    return [(a, b) for a, b in zip(pts, pts[1:], strict=False) if text[a:b].strip()]
+
+
+def _caps(s: str) -> bool:
+    """A line in capitals (a heading or a header line)."""
+    return s.upper() == s and len(_LETTER.findall(s)) >= 4
+
+
+_CUT = re.compile(r"[|.]")
+_LETTER = re.compile(r"[^\W\d_]")
+_CLAUSE_START = re.compile(r"(?:Căn cứ|Xét|Theo đề nghị|Thực hiện|Điều \d|Chương [IVX]|[-•+] |"
+                           r"[a-zđ]\) |\d{1,2}\. |[IVX]{1,4}\. |\(|\d{1,2}/\d{1,2}/\d{4} )")
+
+
+def preamble_end(text: str) -> int:
+    m = _PREAMBLE_END.search(text)
+    return m.start() if m else len(text)
+
+
+@dataclass
+class Linker:
+    """Walks the sentences and emits relations between mention keys."""
+
+    v: Views
+    mentions: list[Mention]
+    refs: dict[str, DocumentRef]
+    self_key: str | None
+    title_span: tuple[int, int] | None
+    make_typed: Callable[[Mention], str | None]
+    topic_of: Callable[[int, int, str | None], str | None]
+    body_ends: list[tuple[int, int]]
+    annexes: list[tuple[int, str]]
+    cues: list[CueHit]
+
+    def run(self) -> list[Relation]:
+        self.out: dict[tuple[str, str, str], Relation] = {}
+        cues = self.cues
+        pre_end = preamble_end(self.v.text) if self.self_key else 0
+        self._body_end_keys = sorted(e for _, e in self.body_ends)
+        self._m_starts = m_starts = [m.start for m in self.mentions]
+        c_starts = [c.start for c in cues]
+        for s, e in sentences(self.v.text):
+            ms = self.mentions[bisect.bisect_left(m_starts, s):bisect.bisect_left(m_starts, e)]
+            cs = cues[bisect.bisect_left(c_starts, s):bisect.bisect_left(c_starts, e)]
+            cs = [c for c in cs if not self._inside(c)
+                  and (not c.cue.opener or not self.v.text[s:c.start].strip(" \n-+•("))]
+            self._sentence(s, e, ms, cs, pre_end)
+        return list(self.out.values())
+
+    def _inside(self, c: CueHit) -> bool:
+        """The cue's words are part of a numbered mention."""
+        i = bisect.bisect_right(self._m_starts, c.start)
+        return any(m.start <= c.start < m.end and m.kind in ("id", "number", "count")
+                   for m in self.mentions[max(0, i - 3):i])
+
+    def _key(self, m: Mention) -> str | None:
+        if m.key is None and m.kind == "typed":
+            m.key = self.make_typed(m)
+        return m.key
+
+    def _sentence(self, s: int, e: int, ms: list[Mention], cs: list[CueHit], pre_end: int) -> None:
+        items: list[tuple[int, object]] = [(m.start, m) for m in ms] + [(c.start, c) for c in cs]
+        items.sort(key=lambda x: x[0])
+        outer: tuple[Cue, str | None, int] | None = None
+        inner: tuple[Cue, str | None, int] | None = None
+        pending_source: str | None = None
+        prev_end = s
+        last_doc: Mention | None = None
+        for idx, (pos, it) in enumerate(items):
+            gap = self.v.bare[prev_end:pos]
+            if isinstance(it, Mention) and self._issues(prev_end, pos):
+                outer = inner = None
+                pending_source = None
+            if ";" in gap and inner is not None and outer is not None:
+                inner = None
+            if isinstance(it, CueHit):
+                subj = self._nested_subject(it, last_doc, s)
+                in_title = self.title_span and self.title_span[0] <= it.start < self.title_span[1]
+                if subj is not None:
+                    inner = (it.cue, subj, it.start)
+                    if in_title and self.self_key:   # the title says what the text does
+                        outer = (it.cue, self.self_key, it.start)
+                else:
+                    subj = self._sentence_subject(it, s, e, ms, pre_end)
+                    outer, inner = (it.cue, subj, it.start), None
+                pending_source = None
+                self._topic(it, items, idx, last_doc, e)
+                prev_end = it.end
+                continue
+            m = it
+            assert isinstance(m, Mention)
+            if pos < prev_end:
+                continue
+            active = inner or outer
+            key = self._key(m) if active else m.key
+            if active and key:
+                cue, subj, cstart = active
+                if pending_source is not None and cue.passive:
+                    if key != pending_source:
+                        self._add(pending_source, cue, key, cstart, m.end)
+                elif cue.passive and subj is None:
+                    if pending_source is None:
+                        pending_source = key
+                    elif key != pending_source:
+                        self._add(pending_source, cue, key, cstart, m.end)
+                elif subj and key != subj:
+                    src, dst = (key, subj) if cue.passive else (subj, key)
+                    if cue.passive and subj == self.self_key and key == subj:
+                        pass
+                    elif not self._add(src, cue, dst, cstart, m.end) and inner and outer:
+                        ocue, osubj, ostart = outer
+                        if osubj and osubj != key:
+                            o_src, o_dst = (key, osubj) if ocue.passive else (osubj, key)
+                            self._add(o_src, ocue, o_dst, ostart, m.end)
+                    if inner is not None and outer is not None and outer[1] == self.self_key \
+                            and self.title_span and self.title_span[0] <= cstart < \
+                            self.title_span[1] and not cue.passive and outer[1] != key:
+                        self._add(outer[1], outer[0], key, outer[2], m.end)
+                    if inner is not None and outer is not None and cue.passive and \
+                            outer[1] and not outer[0].passive and outer[1] != key:
+                        self._add(outer[1], outer[0], key, outer[2], m.end)
+                elif cue.passive and subj == key and pending_source is None:
+                    pending_source = key
+            last_doc = m
+            prev_end = m.end
+
+    def _nested_subject(self, c: CueHit, last: Mention | None, s: int) -> str | None:
+        if last is not None and last.kind == "typed" and last.start < c.start <= last.end and \
+                last.typed_word_end is not None and \
+                not self.v.bare[last.typed_word_end:c.start].strip():
+            return self._key(last)   # "Luật sửa đổi, bổ sung … của Luật …": the cue is its title
+        if last is None or last.end > c.start:
+            return None
+        gap = self.v.text[last.end:c.start]
+        if len(gap) > 220 or ";" in gap or ":" in gap.replace("ngày:", ""):
+            return None
+        if self._issues(last.end, c.start):
+            return None
+        return self._key(last)
+
+    def _issues(self, a: int, b: int) -> bool:
+        """A body issues something between `a` and `b` ("…, Quận ủy ban hành …"): a new
+        clause with its own acting document."""
+        for m in _ISSUE_RX.finditer(self.v.bare, a, b):
+            i = bisect.bisect_left(self._body_end_keys, m.start() - 20)
+            if i < len(self._body_end_keys) and self._body_end_keys[i] <= m.start():
+                return True
+        return False
+
+    def _acting(self, pos: int) -> str | None:
+        """The text's own document at `pos`: its annex after "(Ban hành kèm theo …)"."""
+        key = self.self_key
+        for start, k in self.annexes:
+            if start <= pos:
+                key = k
+        return key
+
+    def _sentence_subject(self, c: CueHit, s: int, e: int, ms: list[Mention],
+                          pre_end: int) -> str | None:
+        acting = self._acting(c.start)
+        if acting != self.self_key:
+            before = [m for m in ms if m.start < c.start]
+            if not before and c.start - s < 40:
+                return acting
+            return self._main_clause_doc(c, e, ms) or None
+        if self.self_key is None:
+            return self._main_clause_doc(c, e, ms)
+        if self.title_span and self.title_span[0] <= c.start < self.title_span[1]:
+            return self.self_key
+        if c.start < pre_end:
+            return self.self_key
+        before = [m for m in ms if m.start < c.start]
+        if not before and c.start - s < 40:
+            return self.self_key
+        if any(m.kind == "this" for m in ms[:50]):
+            return self.self_key
+        return self._main_clause_doc(c, e, ms)
+
+    def _main_clause_doc(self, c: CueHit, e: int, ms: list[Mention]) -> str | None:
+        """"…, Đảng ủy Khối … xây dựng Kế hoạch …": the document the sentence issues."""
+        i = bisect.bisect_right(self._m_starts, c.start)
+        for m in self.mentions[i:i + 12]:
+            if m.start >= e:
+                break
+            if m.start > c.start and m.kind in ("typed", "this"):
+                gap = self.v.bare[max(c.start, m.start - 25):m.start]
+                if _ISSUE_RX.search(gap):
+                    if m.kind == "this" or self.self_key:
+                        return self.self_key
+                    return self._key(m)
+        return None
+
+    def _topic(self, c: CueHit, items: list[tuple[int, object]], idx: int,
+               last: Mention | None, e: int) -> None:
+        """An implementing cue followed by a topic, not a document ("thực hiện thí điểm mô
+        hình chính quyền đô thị"): link to the document that topic belongs to."""
+        if c.cue.rel != "implements" or last is None:
+            return
+        nxt = items[idx + 1] if idx + 1 < len(items) else None
+        if nxt and isinstance(nxt[1], Mention) and nxt[1].kind != "typed" and \
+                not self.v.bare[c.end:nxt[0]].strip(" :"):
+            return
+        subj = self._nested_subject(c, last, 0)
+        if subj is None:
+            return
+        stop = min(nxt[0] if nxt else e, e, c.end + 200)
+        for ch in ",;.":
+            k = self.v.text.find(ch, c.end, stop)
+            stop = k if k >= 0 else stop
+        target = self.topic_of(c.end, stop, subj)
+        if target and target != subj:
+            self._add(subj, c.cue, target, last.start, stop, confidence=0.6)
+
+    def _add(self, src: str, cue: Cue, dst: str, start: int, end: int,
+             confidence: float = 1.0) -> bool:
+        if src == dst:
+            return False
+        a, b = self.refs.get(src), self.refs.get(dst)
+        if cue.rel in _ORDERED and a and b and a.date and b.date and a.date < b.date:
+            return False
+        k = (src, cue.rel, dst)
+        if end - start > 400:
+            start = max(start, end - 400)
+        self.out.setdefault(k, Relation(src, cue.rel, dst, self.v.text[start:end], start, end,
+                                        confidence, cue.scope))
+        for rel, scope in cue.also:
+            self.out.setdefault((src, rel, dst), Relation(
+                src, rel, dst, self.v.text[start:end], start, end, confidence, scope))
+        return True

@@ -1,0 +1,140 @@
+"""Run one checked query on a pyoxigraph store and serialize its answer, capped in rows.
+
+This module runs inside the query workers: it imports pyoxigraph and the standard library
+only, so that a worker starts fast. All serialization is pyoxigraph's own (Rust); rows
+are counted on the TSV form by counting line ends (TSV escapes newlines inside terms), so
+no Python work is done per row, and evaluation stops as soon as the cap is passed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+RESULTS = {
+    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPHS = {
+    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
+}
+
+
+@dataclass
+class Job:
+    """A query checked by the guard, with everything the engine needs to answer it."""
+
+    query: str
+    form: str                               # SELECT, ASK, CONSTRUCT, DESCRIBE
+    fmt: str                                # a name of kg.sparql.formats.FORMATS
+    base_iri: str | None = None
+    default_graphs: list[str] | None = None  # protocol default-graph-uri
+    named_graphs: list[str] | None = None    # protocol named-graph-uri
+    union: bool = True                      # union of named graphs as default graph
+    max_rows: int = 10_000
+    snapshot: str | None = None             # store folder a worker must read (workers only)
+
+
+class RowLimit(Exception):
+    """The answer has more rows than the cap."""
+
+
+class EngineError(Exception):
+    """The engine refused the query; `kind` names the KGError the caller raises."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class _CappedBuffer:
+    """A write target for pyoxigraph's serializers that stops past `limit` lines."""
+
+    def __init__(self, limit: int) -> None:
+        self.parts: list[bytes] = []
+        self.lines = 0
+        self.limit = limit
+
+    def write(self, data: bytes) -> int:
+        self.lines += data.count(b"\n")
+        if self.lines > self.limit:
+            raise RowLimit
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _options(job: Job) -> dict:
+    opts: dict = {"base_iri": job.base_iri}
+    if job.default_graphs is not None or job.named_graphs is not None:
+        # SPARQL 1.1 Protocol §2.1.4: a protocol dataset replaces the query's own, and a
+        # dataset given only in part has the other part empty.
+        opts["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or []]
+        opts["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or []]
+    elif job.union:
+        opts["use_default_graph_as_union"] = True
+    return opts
+
+
+def execute(store: ox.Store, job: Job) -> bytes:
+    """The serialized answer of `job` on `store`; EngineError for what the engine refuses."""
+    try:
+        result = store.query(job.query, **_options(job))
+        return serialize_result(result, job)
+    except SyntaxError as e:
+        raise EngineError("QueryError", str(e)) from e
+    except ValueError as e:
+        raise EngineError("QueryError", str(e)) from e
+    except OSError as e:
+        raise EngineError("StoreError", f"the query failed while reading the store: {e}") from e
+
+
+def serialize_result(result: object, job: Job) -> bytes:
+    """A pyoxigraph answer (or parsed remote answer) in `job.fmt`; RowLimit past the cap."""
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            return _boolean(result, job.fmt)
+        if isinstance(result, ox.QuerySolutions):
+            return _solutions(result, job)
+        return _triples(result, job)
+    except RowLimit as e:
+        raise EngineError("LimitExceeded", f"the answer has more than {job.max_rows:,} "
+                          "rows (KG_MAX_ROWS); add a LIMIT or narrow the query") from e
+
+
+def _boolean(result: ox.QueryBoolean, fmt: str) -> bytes:
+    if fmt not in RESULTS:
+        raise EngineError("NotAcceptable", f"an ASK answer cannot be given as {fmt}")
+    return result.serialize(format=RESULTS[fmt])
+
+
+def _solutions(result: ox.QuerySolutions, job: Job) -> bytes:
+    if job.fmt not in RESULTS:
+        raise EngineError("NotAcceptable", f"SELECT results cannot be given as {job.fmt}")
+    buf = _CappedBuffer(job.max_rows + 1)  # + the header line
+    result.serialize(buf, format=ox.QueryResultsFormat.TSV)
+    tsv = buf.value()
+    if job.fmt == "tsv":
+        return tsv
+    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
+        format=RESULTS[job.fmt])
+
+
+def _triples(result: ox.QueryTriples, job: Job) -> bytes:
+    if job.fmt not in GRAPHS:
+        raise EngineError("NotAcceptable", f"a graph cannot be given as {job.fmt}")
+    buf = _CappedBuffer(job.max_rows)
+    ox.serialize(result, buf, format=ox.RdfFormat.N_TRIPLES)
+    nt = buf.value()
+    if job.fmt == "ntriples":
+        return nt
+    triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=GRAPHS[job.fmt])

@@ -1,0 +1,74 @@
+"""Per-client limits: queries at once, and query seconds per minute (429 with Retry-After).
+
+As on the Wikidata Query Service, a client is its network address; one that runs too many
+queries at once, or has used its query time of the last minute, waits, so that it cannot
+starve the others.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from kg.errors import TooManyRequests
+
+WINDOW = 60.0
+
+
+class ClientLimiter:
+    """Counts each client's running queries and the seconds its queries took lately."""
+
+    def __init__(self, *, concurrency: int, seconds_per_minute: float) -> None:
+        self.concurrency = concurrency
+        self.budget = seconds_per_minute
+        self.lock = threading.Lock()
+        self.running: dict[str, int] = {}
+        self.spent: dict[str, deque[tuple[float, float]]] = {}  # (ended at, seconds)
+
+    def _used(self, client: str, now: float) -> float:
+        spent = self.spent.get(client)
+        if not spent:
+            return 0.0
+        while spent and spent[0][0] < now - WINDOW:
+            spent.popleft()
+        if not spent:
+            del self.spent[client]
+            return 0.0
+        return sum(s for _, s in spent)
+
+    def _retry_after(self, client: str, now: float) -> int:
+        """Seconds until enough of the client's spent time leaves the window."""
+        used = self._used(client, now)
+        for ended, seconds in self.spent.get(client, ()):
+            used -= seconds
+            if used < self.budget:
+                return max(1, math.ceil(ended + WINDOW - now))
+        return int(WINDOW)
+
+    @contextmanager
+    def slot(self, client: str) -> Iterator[None]:
+        """Hold one of `client`'s query slots while the block runs, and bill its time."""
+        now = time.monotonic()
+        with self.lock:
+            if self.running.get(client, 0) >= self.concurrency:
+                raise TooManyRequests(f"at most {self.concurrency} queries at once per client "
+                                      "(KG_CLIENT_CONCURRENCY)", retry_after=1)
+            if self._used(client, now) >= self.budget:
+                raise TooManyRequests(
+                    f"this client used its {self.budget:g} query seconds of the last minute "
+                    "(KG_CLIENT_SECONDS_PER_MINUTE)", retry_after=self._retry_after(client, now))
+            self.running[client] = self.running.get(client, 0) + 1
+        try:
+            yield
+        finally:
+            end = time.monotonic()
+            with self.lock:
+                left = self.running.get(client, 1) - 1
+                if left:
+                    self.running[client] = left
+                else:
+                    self.running.pop(client, None)
+                self.spent.setdefault(client, deque()).append((end, end - now))

@@ -1,0 +1,200 @@
+"""On generated graphs (cycles, diamonds, ten levels, shared numbers), the analytics agree
+with answers the test computes itself by plain breadth-first search over its edge list."""
+from __future__ import annotations
+
+from collections import deque
+from datetime import date
+
+import pytest
+
+from kg.analytics import gaps, path, resolve_document, trace_down, trace_up
+from kg.errors import InputError
+from kg.extract.tables import IMPLEMENTATION_RELATIONS
+
+DOWN = set(IMPLEMENTATION_RELATIONS)
+
+
+def reach(start: str, adj: dict[str, set[str]]) -> set[str]:
+    """Nodes reachable from `start` in one or more steps."""
+    seen: set[str] = set()
+    queue = deque(adj.get(start, ()))
+    while queue:
+        n = queue.popleft()
+        if n not in seen:
+            seen.add(n)
+            queue.extend(adj.get(n, ()))
+    return seen
+
+
+def adjacency(edges, *, rels=None, reverse=False) -> dict[str, set[str]]:
+    adj: dict[str, set[str]] = {}
+    for a, rel, b in edges:
+        if rels is None or rel in rels:
+            u, v = (b, a) if reverse else (a, b)
+            adj.setdefault(u, set()).add(v)
+    return adj
+
+
+def test_trace_down_equals_bfs(generated):
+    g, store = generated
+    root = g.layers[0][0]
+    below = reach(root, adjacency(g.edges, rels=DOWN, reverse=True))
+    t = trace_down(store, root)
+    assert set(t["nodes"]) == below | {root}
+    inside = below | {root}
+    assert {(e["from"], e["rel"], e["to"]) for e in t["edges"]} == {
+        (a, r, b) for a, r, b in g.edges if r in DOWN and a in inside and b in inside}
+    # ten layers below the root are all reached, and the other issuer's twin is not
+    assert any(n in below for n in g.layers[10])
+    assert g.docs and all("twin" not in n for n in t["nodes"])
+
+
+def test_trace_down_levels_lags_and_tree(generated):
+    g, store = generated
+    root = g.layers[0][0]
+    t = trace_down(store, root)
+    for n in t["nodes"].values():
+        assert n["level"] == g.bodies[g.docs[n["iri"]]["issuer"]]["level"]
+    for e in t["edges"]:
+        want = (date.fromisoformat(g.docs[e["from"]]["date"])
+                - date.fromisoformat(g.docs[e["to"]]["date"])).days
+        assert e["lag_days"] == want
+    # every document but the root appears exactly once in the tree, under a real edge
+    seen: list[str] = []
+    stack = [(t["tree"], None)]
+    edges = {(a, b) for a, _, b in g.edges}
+    while stack:
+        node, parent = stack.pop()
+        seen.append(node["iri"])
+        if parent is not None:
+            assert (node["iri"], parent) in edges
+        stack.extend((c, node["iri"]) for c in node["children"])
+    assert sorted(seen) == sorted(t["nodes"])
+    # a document is never drawn under a parent when another of its parents lies below it
+    down = adjacency([e for e in g.edges if e[1] in DOWN], reverse=True)
+    for n in t["nodes"].values():
+        if n.get("parent") is None:
+            continue
+        others = {b for a, r, b in g.edges if a == n["iri"] and r in DOWN and b in t["nodes"]}
+        p = n["parent"]
+        under_p = reach(p, down)
+        for o in others - {p}:
+            if o in reach(n["iri"], down):
+                continue  # o and the document are on one cycle: no order between them
+            strictly_below = o in under_p and p not in reach(o, down)
+            assert not strictly_below, (n["iri"], p, o)
+    grouped = sorted(d["iri"] for lv in t["levels"] for gr in lv["issuers"]
+                     for d in gr["documents"])
+    assert grouped == sorted(set(t["nodes"]) - {root})
+
+
+def test_cycles_are_reported_not_looped(generated):
+    g, store = generated
+    root = g.layers[0][0]
+    t = trace_down(store, root)
+    inside = set(t["nodes"])
+    adj = adjacency([(a, r, b) for a, r, b in g.edges if r in DOWN and a in inside
+                     and b in inside])
+    on_cycle = {n for n in inside if n in reach(n, adj)}
+    assert on_cycle, "the generator closes a cycle below the root"
+    assert {n for c in t["cycles"] for n in c} == on_cycle
+    for c in t["cycles"]:
+        for a, b in zip(c, c[1:] + c[:1], strict=True):
+            assert b in adj[a]
+
+
+def test_trace_up_equals_bfs_with_roots(generated):
+    g, store = generated
+    up_adj = adjacency(g.edges)
+    for start in (g.layers[10][0], g.layers[7][-1], g.layers[5][0]):
+        t = trace_up(store, start)
+        above = reach(start, up_adj)
+        assert set(t["nodes"]) == above | {start}
+        want_roots = {n for n in above if not up_adj.get(n)}
+        assert {r["iri"] for r in t["roots"]} == want_roots
+        on_cycle = {n for n in above | {start} if n in reach(n, up_adj)}
+        assert {n for c in t["cycles"] for n in c} == on_cycle
+
+
+def undirected(g) -> dict[str, set[str]]:
+    adj: dict[str, set[str]] = {}
+
+    def add(a: str, b: str) -> None:
+        adj.setdefault(a, set()).add(b)
+        adj.setdefault(b, set()).add(a)
+
+    for a, _, b in g.edges:
+        add(a, b)
+    for d, info in g.docs.items():
+        add(d, info["issuer"])
+    for b, info in g.bodies.items():
+        if info["parent"]:
+            add(b, info["parent"])
+    return adj
+
+
+def distance(a: str, b: str, adj: dict[str, set[str]]) -> int | None:
+    dist = {a: 0}
+    queue = deque([a])
+    while queue:
+        u = queue.popleft()
+        if u == b:
+            return dist[u]
+        for v in adj.get(u, ()):
+            if v not in dist:
+                dist[v] = dist[u] + 1
+                queue.append(v)
+    return None
+
+
+def test_paths_are_shortest_and_made_of_real_edges(generated):
+    g, store = generated
+    adj = undirected(g)
+    twin = next(d for d in g.docs if d.endswith("/twin"))
+    commune = sorted(b for b, i in g.bodies.items() if i["level"] == "commune")[0]
+    pairs = [(g.layers[0][0], g.layers[10][-1]), (g.layers[9][0], commune),
+             (twin, g.layers[0][0]), (g.layers[4][0], g.layers[4][-1])]
+    triples = {(a, r, b) for a, r, b in g.edges}
+    triples |= {(d, "passed_by", i["issuer"]) for d, i in g.docs.items()}
+    triples |= {(b, "subOrganizationOf", i["parent"]) for b, i in g.bodies.items() if i["parent"]}
+    for a, b in pairs:
+        p = path(store, a, b, evidence=False)
+        assert p["length"] == distance(a, b, adj)
+        at = a
+        for s in p["steps"]:
+            assert (s["subject"], s["predicate"], s["object"]) in triples
+            assert s["from"] == at and {s["from"], s["to"]} == {s["subject"], s["object"]}
+            at = s["to"]
+        assert at == b
+
+
+def test_gaps_equal_independent_answer(generated):
+    g, store = generated
+    impl_up = adjacency([e for e in g.edges if e[1] in DOWN])
+    for body, info in sorted(g.bodies.items()):
+        if info["level"] != "commune":
+            continue
+        above = set()
+        b = info["parent"]
+        while b:
+            above.add(b)
+            b = g.bodies[b]["parent"]
+        direct = {d for d, i in g.docs.items() if i["issuer"] in above}
+        chain = set().union(*(reach(d, impl_up) for d in direct)) if direct else set()
+        own = {d for d, i in g.docs.items() if i["issuer"] == body}
+        acted = set().union(*(reach(d, impl_up) for d in own)) if own else set()
+        binding = (direct | chain) - own
+        got = gaps(store, body)
+        assert {d["iri"] for d in got["documents"]} == binding - acted, body
+        assert got["binding"] == len(binding)
+
+
+def test_same_number_from_different_issuers_is_ambiguous(generated):
+    g, store = generated
+    with pytest.raises(InputError) as err:
+        resolve_document(store, "1-KH/ĐU")
+    holders = {d for d, i in g.docs.items() if i["id"] == "1-KH/ĐU"}
+    assert len(holders) > 1
+    assert all(h in err.value.message for h in holders)
+    twin = next(d for d in holders if d.endswith("/twin"))
+    assert set(trace_down(store, twin)["nodes"]) == {twin}

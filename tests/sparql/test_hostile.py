@@ -1,0 +1,256 @@
+"""Hostile queries against a live server: each refused or stopped within the limit + 1 s,
+no request leaves for SERVICE or LOAD, the server stays up, and a benign client beside
+them (another loopback address, so another client to the limits) still gets answers."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+
+from tests.sparql.live import Server
+
+LIMIT = 2.0
+CROSS = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+REGEX = ('SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . '
+         'FILTER(REGEX(CONCAT(STR(?c), STR(?f), STR(?i)), "^(a+)+$")) }')
+BENIGN = 'SELECT ?l { ?d <http://data.europa.eu/eli/ontology#id_local> "97/2019/QH14" ; ' \
+         '<http://www.w3.org/2000/01/rdf-schema#label> ?l }'
+
+
+class Recorder:
+    """A listening socket on loopback that counts the connections it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.stop = True
+        self.thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    r = Recorder()
+    yield r
+    r.close()
+
+
+def ask(server: Server, query: str, *, source: str = "127.0.0.1", method: str = "POST",
+        timeout: float = 30) -> tuple[int, bytes, dict[str, str]]:
+    """Send `query`; return status, body and headers. `source` picks the client address."""
+    host = urllib.parse.urlsplit(server.url)
+    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=timeout,
+                                      source_address=(source, 0))
+    if method == "GET":
+        conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+    else:
+        conn.request("POST", "/sparql", body=query.encode(),
+                     headers={"Content-Type": "application/sparql-query"})
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    return resp.status, body, {k.lower(): v for k, v in resp.getheaders()}
+
+
+@pytest.fixture
+def hostile_server(live_factory) -> Server:
+    # Three workers, two queries at once per client: one client cannot take them all.
+    server = live_factory(query_timeout=LIMIT, query_workers=3, client_concurrency=2)
+    from kg.store.base import Store
+
+    store: Store = server.store
+    # Enough triples that the cross products run for minutes.
+    nt = "".join(f"<http://x/s{i}> <http://x/p{i % 7}> \"aaaaaaaaaaaaaaaaaaaa{i}\" .\n"
+                 for i in range(400))
+    import io
+
+    from rdflib import URIRef
+
+    store.load(io.BytesIO(nt.encode()), "nt", URIRef("http://x/bulk"))
+    return server
+
+
+def _children_cpu() -> dict[int, int]:
+    """utime+stime (ticks) of this process's child processes, by pid."""
+    me = os.getpid()
+    out = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me:
+            out[int(pid)] = int(fields[11]) + int(fields[12])
+    return out
+
+
+HOSTILE = {
+    "cross product": CROSS,
+    "catastrophic regex": REGEX,
+    "deep nesting": "SELECT * { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+    "LOAD": "LOAD <http://127.0.0.1:{port}/data.ttl>",
+    "INSERT": "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }",
+    "DELETE WHERE": "DELETE WHERE { ?s ?p ?o }",
+    "SERVICE": "SELECT * { SERVICE <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
+    "service lower case": "select * { service silent <http://localhost:{port}/> { ?s ?p ?o } }",
+    "SERVICE by prefix":
+        "PREFIX e: <http://127.0.0.1:{port}/> SELECT * { SERVICE e:q { ?s ?p ?o } }",
+    "SERVICE by base": "BASE <http://127.0.0.1:{port}/> SELECT * { SERVICE <q> { ?s ?p ?o } }",
+    "SERVICE variable":
+        "SELECT * { BIND(<http://127.0.0.1:{port}/> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+    "SERVICE escaped": "SELECT * { \\u0053ERVICE <http://[::1]:{port}/> { ?s ?p ?o } }",
+    "SERVICE after string escape":
+        'SELECT * { ?s ?p "\\u0022" SERVICE <http://127.0.0.1:{port}/> {} "x" }',
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_query_is_refused_or_stopped_in_time(hostile_server: Server, recorder: Recorder,
+                                                     name: str) -> None:
+    query = HOSTILE[name].replace("{port}", str(recorder.port))
+    start = time.monotonic()
+    status, body, _ = ask(hostile_server, query)
+    took = time.monotonic() - start
+    assert took <= LIMIT + 1, f"{name}: answered after {took:.1f} s"
+    assert status in (400, 403, 413, 503), (status, body)
+    assert json.loads(body)["error"]
+    assert recorder.connections == 0
+    # The server is still up, and answers.
+    status, body, _ = ask(hostile_server, BENIGN)
+    assert status == 200 and b"97/2019/QH14" in body
+
+
+def test_stopped_query_gives_its_cpu_back(hostile_server: Server) -> None:
+    before = set(hostile_server.service.runner.pids())
+    status, _, _ = ask(hostile_server, CROSS)
+    assert status == 503
+    time.sleep(1.0)
+    after = set(hostile_server.service.runner.pids())
+    killed = before - after
+    assert len(killed) == 1
+    for pid in killed:
+        assert not os.path.exists(f"/proc/{pid}"), "the stopped worker still exists"
+    # No child of ours keeps burning CPU once the answer is given (respawned workers idle).
+    runner = hostile_server.service.runner
+    deadline = time.monotonic() + 10
+    while len(runner.pids()) < runner.size + 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    first = _children_cpu()
+    time.sleep(1.0)
+    second = _children_cpu()
+    busy = sum(second[p] - first.get(p, 0) for p in second)
+    assert busy < 20, f"children used {busy} ticks in an idle second"
+
+
+def test_benign_client_is_served_beside_hostile_ones(hostile_server: Server) -> None:
+    results: list[tuple[int, float]] = []
+    stop = threading.Event()
+
+    def attacker() -> None:
+        while not stop.is_set():
+            ask(hostile_server, CROSS)
+
+    attackers = [threading.Thread(target=attacker, daemon=True) for _ in range(4)]
+    for t in attackers:
+        t.start()
+    time.sleep(0.3)
+    for _ in range(8):
+        start = time.monotonic()
+        status, body, _ = ask(hostile_server, BENIGN, source="127.0.0.2")
+        results.append((status, time.monotonic() - start))
+        time.sleep(0.2)
+    stop.set()
+    for t in attackers:
+        t.join(LIMIT + 5)
+    assert [s for s, _ in results] == [200] * 8
+    assert max(t for _, t in results) <= LIMIT + 1
+
+
+def test_too_many_queries_at_once_get_429_with_retry_after(hostile_server: Server) -> None:
+    answers: list[tuple[int, dict[str, str]]] = []
+
+    def one() -> None:
+        status, _, headers = ask(hostile_server, CROSS)
+        answers.append((status, headers))
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(LIMIT + 10)
+    statuses = sorted(s for s, _ in answers)
+    assert statuses.count(429) >= 2 and statuses.count(503) >= 1, statuses
+    assert all(int(h["retry-after"]) >= 1 for s, h in answers if s == 429)
+
+
+def test_query_seconds_per_minute_are_limited(live_factory) -> None:
+    server = live_factory(query_timeout=1.0, client_seconds_per_minute=1.5)
+    statuses = [ask(server, CROSS)[0] for _ in range(3)]
+    assert statuses[:2] == [503, 503]
+    status, body, headers = ask(server, BENIGN)
+    assert status == 429 and int(headers["retry-after"]) > 1
+    assert b"KG_CLIENT_SECONDS_PER_MINUTE" in body
+    # Another client is not affected.
+    assert ask(server, BENIGN, source="127.0.0.3")[0] == 200
+
+
+def test_ten_megabyte_query_is_refused(live: Server) -> None:
+    big = "SELECT * { ?s ?p ?o } # " + "x" * 10_000_000
+    start = time.monotonic()
+    status, _, _ = ask(live, big)
+    assert status == 413
+    assert time.monotonic() - start <= LIMIT + 1
+    assert ask(live, BENIGN)[0] == 200
+
+
+def test_query_over_the_length_setting_is_refused(live_factory) -> None:
+    server = live_factory(max_query_length=200)
+    status, body, _ = ask(server, BENIGN + " " * 300, method="GET")
+    assert status == 413 and b"KG_MAX_QUERY_LENGTH" in body
+
+
+def test_rows_past_the_cap_are_an_error_not_a_truncation(live_factory) -> None:
+    server = live_factory(max_rows=5)
+    status, body, _ = ask(server, "SELECT * { GRAPH ?g { ?s ?p ?o } }")
+    assert status == 413 and b"KG_MAX_ROWS" in body
+    status, body, _ = ask(server, "SELECT * { GRAPH ?g { ?s ?p ?o } } LIMIT 5")
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 5
+
+
+def test_allowed_service_is_called(live_factory, recorder: Recorder) -> None:
+    """The allow-list really allows: the engine calls a listed endpoint (and only it)."""
+    endpoint = f"http://127.0.0.1:{recorder.port}/sparql"
+    server = live_factory(service_allow=(endpoint,))
+    status, _, _ = ask(server, f"SELECT * {{ SERVICE SILENT <{endpoint}> {{ ?s ?p ?o }} }}")
+    assert status == 200
+    assert recorder.connections >= 1
+    status, _, _ = ask(server, f"SELECT * {{ SERVICE <{endpoint}x> {{ ?s ?p ?o }} }}")
+    assert status == 403

@@ -1,0 +1,68 @@
+"""The bar of issue 4 on the real texts of KG_CORPUS, and linear time on adversarial input."""
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.evaluate import evaluate
+from kg.extract import extract
+from kg.extract.places import gazetteer
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("KG_CORPUS", ROOT / ".." / "shared" / "corpus"))
+
+BAR = {"documents": 0.97, "relations": 0.85, "people": 0.90}
+DATES_BAR = 0.95
+
+
+@pytest.fixture(scope="module")
+def scores() -> dict:
+    """The scorer's summary over KG_CORPUS (skips when the corpus is not there)."""
+    if not (CORPUS / "gold.jsonl").is_file():
+        pytest.skip(f"no corpus at {CORPUS}")
+    return evaluate(CORPUS)
+
+
+@pytest.mark.parametrize("measure", sorted(BAR))
+def test_extract_corpus_meets_the_bar(scores, measure):
+    assert scores[measure]["f1"] >= BAR[measure], scores
+
+
+def test_extract_corpus_dates_meet_the_bar(scores):
+    assert scores["dates"]["accuracy"] >= DATES_BAR, scores
+    assert scores["texts_without_prediction"] == []
+
+
+def _adversarial(n: int, seed: int = 7) -> str:
+    """Digit runs, slashes, dashes, "số" and half-formed numbers, `n` characters long."""
+    rnd = random.Random(seed)
+    parts = ["1234567890" * 3, "/", "-", " - ", "số ", "Số: ", "Nghị quyết số ", "12/2019/",
+             "QH14", "KH-", "/TU", "ngày ", "tháng ", "năm 2019", "Căn cứ ", "thực hiện ",
+             "đồng chí ", "Nguyễn ", "\n", "ĐU", "01 nghị quyết, ", "UBND phường ", "1/",
+             "2/2/", "3-", "//--//", "0" * 50, "1" * 2000, "-" * 500]
+    out, size = [], 0
+    while size < n:
+        p = rnd.choice(parts)
+        out.append(p)
+        size += len(p)
+    return "".join(out)[:n]
+
+
+def _time(text: str) -> float:
+    best = float("inf")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        extract(text)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def test_extract_linear_time_on_adversarial_input():
+    gazetteer()          # loaded once per process, not part of a text's cost
+    small, large = _adversarial(100_000), _adversarial(1_000_000)
+    ratio = _time(large) / _time(small)
+    assert ratio < 20, ratio

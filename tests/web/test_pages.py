@@ -1,0 +1,263 @@
+"""Every page answers HTML for a browser and the same data as JSON; resources negotiate RDF."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from kg.ns import ELI
+from web.pages import segments
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def find(client, text: str, **filters: str) -> dict:
+    """The first search hit for `text`, via the JSON twin of the search page."""
+    resp = client.get("/search.json", query_string={"q": text, **filters})
+    assert resp.status_code == 200
+    hits = resp.get_json()["hits"]
+    assert hits, text
+    return hits[0]
+
+
+def path_of(iri: str) -> str:
+    return "/id/" + iri.split("/id/", 1)[1]
+
+
+def html(resp) -> str:
+    assert resp.status_code == 200, resp.data[:500]
+    assert resp.mimetype == "text/html"
+    return resp.get_data(as_text=True)
+
+
+def test_home_page_and_json_twin_say_the_same(wc):
+    data = wc.get("/index.json").get_json()
+    assert data["ok"] is True
+    assert data["stats"]["documents"] >= 4
+    page = html(wc.get("/"))
+    assert f"<b>{data['stats']['documents']}</b>" in page
+    assert "97/2019/QH14" in {t["label"].split()[-1] for t in data["top"]}
+    assert wc.get("/?format=json").get_json() == data
+    assert wc.get("/", headers={"Accept": "application/json"}).get_json() == data
+
+
+def test_search_page_and_json_twin(wc):
+    data = wc.get("/search.json?q=97/2019/QH14").get_json()
+    assert data["hits"][0]["ident"] == "97/2019/QH14"
+    page = html(wc.get("/search?q=97/2019/QH14"))
+    assert f'href="{path_of(data["hits"][0]["node"])}"' in page
+
+
+def test_search_rejects_a_bad_page_number(wc):
+    resp = wc.get("/search.json?q=97&page=abc")
+    assert resp.status_code == 400
+    assert resp.get_json()["ok"] is False
+
+
+def test_document_downstream_tree_reaches_the_ward(wc):
+    doc = find(wc, "97/2019/QH14")
+    data = wc.get(path_of(doc["node"]) + ".json").get_json()
+    tree = data["downstream"]["tree"]
+    plan = [c for c in tree["children"] if "171-KH/TU" in (c["label"] or "")]
+    assert plan, tree
+    assert plan[0]["lag_days"] == 34          # 27/11/2019 → 31/12/2019
+    circular = [c for c in plan[0]["children"] if "03-TT/QU" in (c["label"] or "")]
+    assert circular
+    wards = [c["display"] for c in circular[0]["children"]]
+    assert any(re.search(r"Đức Giang.*: 04 văn bản", w) for w in wards), wards
+    page = html(wc.get(path_of(doc["node"])))
+    assert re.search(r"Đức Giang[^<]*: 04 văn bản", page)
+
+
+def test_document_page_shows_upstream_to_the_root(wc):
+    doc = find(wc, "03-TT/QU")
+    data = wc.get(path_of(doc["node"]) + ".json").get_json()
+    roots = {r["label"] for r in data["upstream"]["roots"]}
+    assert any("97/2019/QH14" in r for r in roots), roots
+
+
+def test_evidence_links_open_the_highlighted_sentence(wc):
+    doc = find(wc, "171-KH/TU")
+    data = wc.get(path_of(doc["node"]) + ".json").get_json()
+    links = [e for e in data["evidence"] if e["href"]]
+    assert links
+    link = links[0]
+    source = wc.get(link["href"], headers={"Accept": "application/json"}).get_json()
+    text = source["text"]
+    assert source["highlight"] == [link["start"], link["end"]]
+    marked = "".join(s["text"] for s in source["segments"] if s["hl"])
+    assert marked == text[link["start"]:link["end"]]
+    page = html(wc.get(link["href"]))
+    assert f'id="ev-{link["start"]}"' in page
+    assert '<mark class="hl">' in page
+
+
+def test_json_twin_forms_agree(wc):
+    path = path_of(find(wc, "97/2019/QH14")["node"])
+    a = wc.get(path + ".json").get_json()
+    b = wc.get(path + "?format=json").get_json()
+    c = wc.get(path, headers={"Accept": "application/json"}).get_json()
+    assert a == b == c
+
+
+@pytest.mark.parametrize(("accept", "fmt"), [
+    ("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
+    ("application/n-triples", "nt")])
+def test_resource_negotiates_rdf(wc, accept, fmt):
+    node = find(wc, "97/2019/QH14")["node"]
+    resp = wc.get(path_of(node), headers={"Accept": accept})
+    assert resp.status_code == 200
+    assert resp.mimetype == accept
+    g = Graph().parse(data=resp.get_data(as_text=True), format=fmt)
+    assert (URIRef(node), ELI.id_local, Literal("97/2019/QH14")) in g
+
+
+def test_resource_suffix_gives_turtle(wc):
+    node = find(wc, "97/2019/QH14")["node"]
+    resp = wc.get(path_of(node) + ".ttl")
+    assert resp.mimetype == "text/turtle"
+    assert "97/2019/QH14" in resp.get_data(as_text=True)
+
+
+def test_body_page_lists_what_applies_and_the_gaps(wc):
+    body = find(wc, "UBND phường Đức Giang", kind="body")
+    data = wc.get(path_of(body["node"]) + ".json").get_json()
+    assert data["kind"] == "body"
+    applies = {d["iri"] for d in data["applies"]}
+    assert applies, data
+    assert {d["iri"] for d in data["gaps"]} <= applies
+    assert all(not d["acted"] for d in data["gaps"])
+    page = html(wc.get(path_of(body["node"])))
+    for section in ('id="hierarchy"', 'id="issued"', 'id="applies"', 'id="gaps"'):
+        assert section in page
+
+
+def test_source_page_marks_every_mention(wc):
+    src = find(wc, "Đức Giang", kind="source")
+    data = wc.get(path_of(src["node"]) + ".json").get_json()
+    assert "".join(s["text"] for s in data["segments"]) == data["text"]
+    starts = {s["start"] for s in data["segments"] if s["mention_start"]}
+    assert starts == {m["start"] for m in data["mentions"]}
+    page = html(wc.get(path_of(src["node"])))
+    assert page.count('class="mention"') >= len(data["mentions"])
+
+
+def test_segments_cut_at_every_boundary_and_keep_the_text():
+    text = "abcdefghij"
+    segs = segments(text, [{"node": "n1", "start": 2, "end": 4}],
+                    [{"start": 1, "end": 6}], (3, 8))
+    assert "".join(s["text"] for s in segs) == text
+    by_text = {s["text"]: s for s in segs}
+    assert by_text["c"]["node"] == "n1" and by_text["c"]["ev"] and not by_text["c"]["hl"]
+    assert by_text["d"]["node"] == "n1" and by_text["d"]["hl"]
+    assert by_text["gh"]["hl"] and not by_text["gh"]["ev"]
+    assert by_text["b"]["anchor"] and by_text["d"]["anchor"]
+
+
+def test_generic_resource_page_for_a_person(wc):
+    body = find(wc, "UBND phường Đức Giang", kind="body")
+    people = wc.get(path_of(body["node"]) + ".json").get_json()["people"]
+    if not people:
+        people = [{"person": p["node"]} for p in
+                  wc.get("/search.json?q=Lương Hồng Điệp").get_json()["hits"]]
+    assert people
+    resp = wc.get(path_of(people[0]["person"]))
+    assert "foaf:name" in html(resp)
+    assert wc.get(path_of(people[0]["person"]) + ".json").get_json()["facts"]
+
+
+def test_unknown_resource_is_404_in_both_forms(wc):
+    assert wc.get("/id/doc/no-such-thing").status_code == 404
+    resp = wc.get("/id/doc/no-such-thing.json")
+    assert resp.status_code == 404 and resp.get_json()["ok"] is False
+
+
+def test_trace_print_view(wc):
+    page = html(wc.get("/trace?doc=97/2019/QH14"))
+    assert 'data-action="print"' in page and "171-KH/TU" in page
+    data = wc.get("/trace.json?doc=97/2019/QH14").get_json()
+    labels = [r["label"] for r in data["rows"]]
+    assert any("171-KH/TU" in (x or "") for x in labels)
+    assert wc.get("/trace?doc=999/2099/XX").status_code == 404
+
+
+def test_explorer_page_and_its_data(wc):
+    page = html(wc.get("/explore?q=97/2019/QH14"))
+    assert "/static/vendor/cytoscape.min.js" in page
+    assert "/static/js/explore.js" in page
+    node = find(wc, "97/2019/QH14")["node"]
+    assert wc.get("/explore.json?q=97/2019/QH14").get_json()["start"] == node
+    data = wc.get("/explore/data", query_string={"node": node}).get_json()
+    ids = {n["id"] for n in data["nodes"]}
+    assert node in ids
+    assert any(e["target"] == node and e["rel"] == "implements" for e in data["edges"])
+    assert all(e["source"] in ids and e["target"] in ids for e in data["edges"])
+    everything = wc.get("/explore/data?all=1&limit=5000").get_json()
+    assert len(everything["nodes"]) >= len([n for n in data["nodes"] if n["kind"] != "body"])
+    assert wc.get("/explore/data?node=https://example.org/x").status_code == 404
+
+
+def test_query_editor_offers_the_example_queries(wc):
+    page = html(wc.get("/query"))
+    assert "/static/vendor/yasgui.min.js" in page
+    data = wc.get("/query.json").get_json()
+    files = sorted((ROOT / "ontology" / "examples").glob("*.rq"))
+    if files:
+        assert [e["name"] for e in data["examples"]] == [f.stem for f in files]
+        for e, f in zip(data["examples"], files, strict=True):
+            assert e["query"] == f.read_text(encoding="utf-8")
+    assert all(e["query"].strip() for e in data["examples"])
+
+
+@pytest.mark.parametrize("name", ["cytoscape.min.js", "cytoscape-dagre.min.js",
+                                  "yasgui.min.js", "yasgui.min.css"])
+def test_vendor_files_are_served_locally(wc, name):
+    resp = wc.get(f"/static/vendor/{name}")
+    assert resp.status_code == 200, "run `make frontend` (web/frontend/Makefile)"
+    assert len(resp.data) > 10_000
+    resp.close()
+
+
+def test_language_switch_and_cookie(wc):
+    vi = html(wc.get("/"))
+    assert "Đồ thị đang có" in vi and '<html lang="vi">' in vi
+    resp = wc.get("/?lang=en")
+    assert "What the graph holds" in html(resp)
+    assert "lang=en" in resp.headers.get("Set-Cookie", "")
+    again = html(wc.get("/search?q=97"))
+    assert '<html lang="en">' in again
+    back = html(wc.get("/?lang=vi"))
+    assert "Đồ thị đang có" in back
+
+
+PAGES = ["/", "/search?q=97", "/search?q=onerror", "/explore", "/query",
+         "/trace?doc=97/2019/QH14"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_send_a_strict_csp(wc, url):
+    resp = wc.get(url)
+    csp = resp.headers["Content-Security-Policy"]
+    script = [d for d in csp.split(";") if d.strip().startswith("script-src")][0]
+    assert "'self'" in script
+    assert "unsafe-inline" not in script and "unsafe-eval" not in script
+
+
+RAW = re.compile(r"<script>window|<img src=x onerror|<svg onload|href=\"javascript:",
+                 re.IGNORECASE)
+
+
+def test_hostile_text_is_escaped_on_every_page(wc):
+    hits = wc.get("/search.json?q=onerror").get_json()["hits"]
+    assert hits, "the hostile sources were not ingested"
+    urls = ["/", "/search?q=onerror", "/search?q=97/2019/QH14"]
+    urls += [path_of(h["node"]) for h in hits]
+    urls.append(path_of(find(wc, "97/2019/QH14")["node"]))
+    shown = 0
+    for url in urls:
+        page = html(wc.get(url))
+        assert not RAW.search(page), (url, RAW.search(page))
+        shown += page.count("onerror")
+    assert shown > 0   # the text is there, escaped, not dropped

@@ -1,0 +1,373 @@
+"""What each page shows, gathered from the library: Queries, the analytics, the search index.
+
+No SPARQL here: this module only joins and shapes the library's answers for templates
+and JSON twins (labels in the reader's language, evidence links, highlighted text).
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import current_app
+
+from kg.analytics.applies import applies_to
+from kg.analytics.trace import trace_down, trace_up
+from kg.extract.tables import DOC_TYPES, LEVELS, RELATIONS
+from kg.ns import DOCTYPE, LEVEL, PREFIXES
+from kg.search import Edge, SearchIndex
+from web.state import state
+
+# Facts a reader cares about first, in this order; the rest follow by property name.
+_FACT_ORDER = ("eli:id_local", "kg:documentType", "eli:passed_by", "eli:date_document",
+               "eli:title", "kg:validityStatus", "kg:count", "kg:signer", "rdfs:label")
+_FACT_LABELS = {"eli:id_local": "number", "kg:documentType": "type", "eli:passed_by": "issuer",
+                "eli:date_document": "date", "eli:title": "title",
+                "kg:validityStatus": "validity"}
+_HIDDEN = {"kg:correction"}
+
+
+def index() -> SearchIndex:
+    """The app's search index (one per app, built on first use, refreshed on change)."""
+    ext = current_app.extensions
+    if "kg_search" not in ext:
+        every = float(current_app.config.get("KG_SEARCH_CHECK_EVERY", 2.0))
+        ext["kg_search"] = SearchIndex(state().store, check_every=every)
+    return ext["kg_search"].fresh()
+
+
+def _short(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def evidence_href(source: str | None, start: int | None, end: int | None) -> str | None:
+    """The source page scrolled to (and highlighting) the sentence of a link."""
+    base = state().minter.base
+    if not source or not source.startswith(base) or start is None or end is None:
+        return None
+    return f"/id/{source[len(base):]}?hl={int(start)}-{int(end)}#ev-{int(start)}"
+
+
+def set_label(node: dict[str, Any]) -> str:
+    """A document known only by count, in place: "UBND phường Đức Giang: 04 văn bản"."""
+    issuers = node.get("issuers") or []
+    who = issuers[0] if issuers else None
+    if isinstance(who, dict):
+        who = who.get("label") or who.get("iri")
+    label = node.get("label") or ""
+    return f"{who}: {label}" if who else label
+
+
+# -- documents ---------------------------------------------------------------------------
+
+def _edge(ix: SearchIndex, a: str, rel: str | None, b: str) -> Edge | None:
+    for e in ix.out_edges.get(a, ()):
+        if e.b == b and (rel is None or e.rel == rel):
+            return e
+    return None
+
+
+def _annotate_tree(ix: SearchIndex, node: dict[str, Any], parent: str | None,
+                   direction: str, depth: int = 0) -> None:
+    """Add kind, type, the in-place label of sets and the evidence link of each step."""
+    entry = ix.by_node.get(node["iri"])
+    node["kind"] = entry.kind if entry else "document"
+    node["type"] = entry.type if entry else None
+    node["display"] = set_label(node) if node["kind"] == "docset" else node.get("label")
+    node["depth"] = depth
+    if parent is not None:
+        a, b = (node["iri"], parent) if direction == "down" else (parent, node["iri"])
+        e = _edge(ix, a, node.get("rel"), b)
+        node["evidence"] = evidence_href(e.source, e.start, e.end) if e else None
+    for child in node.get("children", ()):
+        _annotate_tree(ix, child, node["iri"], direction, depth + 1)
+
+
+def _facts(rows: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Facts grouped by (property, value) with the sources (named graphs) saying each."""
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        p = _short(r["p"])
+        if p in _HIDDEN:
+            continue
+        o = r["o"]
+        key = (p, str(o))
+        f = grouped.setdefault(key, {"p": p, "name": _FACT_LABELS.get(p), "o": o,
+                                     "iri": isinstance(o, str) and o.startswith("http"),
+                                     "o_label": None, "sources": []})
+        if f["iri"]:
+            f["o_label"] = labels.get(o) or _short(o)
+        if r.get("g") and r["g"] not in f["sources"]:
+            f["sources"].append(r["g"])
+    order = {p: i for i, p in enumerate(_FACT_ORDER)}
+    return sorted(grouped.values(), key=lambda f: (order.get(f["p"], 99), f["p"], str(f["o"])))
+
+
+def document(node: str) -> dict[str, Any]:
+    """A document or a set: facts with their sources, traces both ways, evidence, status."""
+    q = state().queries
+    ix = index()
+    data = q.document(node)
+    entry = ix.by_node.get(node)
+    labels = {e.node: e.label for e in ix.entries}
+    labels.update({str(DOCTYPE) + k: t.vi for k, t in DOC_TYPES.items()})
+    sources = {e.node: e.label for e in ix.entries if e.kind == "source"}
+    out: dict[str, Any] = {
+        "iri": node,
+        "kind": entry.kind if entry else "document",
+        "label": entry.label if entry else node,
+        "ident": entry.ident if entry else None,
+        "type": entry.type if entry else None,
+        "date": entry.date if entry else None,
+        "count": entry.count if entry else None,
+        "issuers": [{"iri": b, "label": labels.get(b, b)}
+                    for b in (entry.issuers if entry else [])],
+        "facts": _facts(data["facts"], labels),
+        "source_labels": sources,
+    }
+    status = [f["o"] for f in out["facts"] if f["p"] == "kg:validityStatus"]
+    out["status"] = _short(status[0]).split(":")[-1] if status else None
+    if out["kind"] == "docset":
+        out["display"] = set_label({"label": out["label"],
+                                    "issuers": [i["label"] for i in out["issuers"]]})
+    down = trace_down(state().store, node)
+    up = trace_up(state().store, node)
+    _annotate_tree(ix, down["tree"], None, "down")
+    _annotate_tree(ix, up["tree"], None, "up")
+    out["downstream"] = {k: down[k] for k in ("tree", "levels", "counts", "stops", "cycles",
+                                              "deepest_level", "levels_not_reached")}
+    out["upstream"] = {k: up[k] for k in ("tree", "levels", "counts", "roots", "cycles")}
+    out["evidence"] = []
+    for direction in ("out", "in"):
+        for link in data["outgoing" if direction == "out" else "incoming"]:
+            link["direction"] = direction
+            link["href"] = evidence_href(link.get("source"), link.get("start"), link.get("end"))
+            link["source_label"] = sources.get(link.get("source"), link.get("source"))
+            other = ix.by_node.get(link["other"])
+            if other is not None and other.kind == "docset":
+                link["label"] = set_label({"label": other.label,
+                                           "issuers": other.issuer_labels})
+            out["evidence"].append(link)
+    out["mentions"] = [{**m, "href": evidence_href(m["source"], m["start"], m["end"])}
+                       for m in data["sources"]]
+    out["corrections"] = data["corrections"]
+    return out
+
+
+def trace_levels(tree: dict[str, Any]) -> list[dict[str, Any]]:
+    """The nodes of a trace tree flattened in order, for the print view's table."""
+    rows: list[dict[str, Any]] = []
+
+    def walk(n: dict[str, Any]) -> None:
+        rows.append(n)
+        for c in n.get("children", ()):
+            walk(c)
+    walk(tree)
+    return rows
+
+
+# -- bodies ------------------------------------------------------------------------------
+
+def body(node: str) -> dict[str, Any]:
+    """A body: its place in the hierarchy, what it issued, what applies to it, the gaps."""
+    q = state().queries
+    ix = index()
+    data = q.body(node)
+    entry = ix.by_node.get(node)
+    level = entry.level if entry else None
+    applied = applies_to(state().store, node)
+    for d in applied["documents"]:
+        d["display"] = set_label(d) if d.get("is_set") else d.get("label")
+    issued = []
+    for d in data["issued"]:
+        e = ix.by_node.get(d["doc"])
+        d["kind"] = e.kind if e else "document"
+        d["display"] = (set_label({"label": d["label"], "issuers": [entry.label]})
+                        if e and e.kind == "docset" and entry else d["label"])
+        issued.append(d)
+    chain = []
+    cur = node
+    seen = {node}
+    while ix.parents.get(cur):
+        cur = ix.parents[cur][0]
+        if cur in seen:
+            break
+        seen.add(cur)
+        chain.append({"iri": cur, "label": ix.by_node[cur].label if cur in ix.by_node else cur,
+                      "level": ix.by_node[cur].level if cur in ix.by_node else None})
+    return {
+        "iri": node, "kind": "body", "label": entry.label if entry else node, "level": level,
+        "facts": _facts(data["facts"], {e.node: e.label for e in ix.entries}),
+        "parents": list(reversed(chain)),
+        "children": data["children"], "issued": issued, "people": data["people"],
+        "applies": applied["documents"], "applies_counts": applied["counts"],
+        "gaps": [d for d in applied["documents"] if not d["acted"]],
+    }
+
+
+# -- sources -----------------------------------------------------------------------------
+
+def segments(text: str, mentions: list[dict[str, Any]], links: list[dict[str, Any]],
+             highlight: tuple[int, int] | None) -> list[dict[str, Any]]:
+    """The text cut at every span boundary; each piece says what covers it.
+
+    Pieces are plain text (the template escapes them): a piece inside a mention carries
+    the mention's target, inside a link's sentence the `ev` flag, inside the asked
+    span the `hl` flag; `anchor` marks where a sentence starts, for #ev-<start> links.
+    """
+    n = len(text)
+    cuts = {0, n}
+    spans_m = []
+    for m in mentions:
+        s, e = int(m["start"]), int(m["end"])
+        if 0 <= s < e <= n:
+            spans_m.append((s, e, m))
+            cuts.update((s, e))
+    spans_l = []
+    for lk in links:
+        s, e = int(lk["start"]), int(lk["end"])
+        if 0 <= s < e <= n:
+            spans_l.append((s, e))
+            cuts.update((s, e))
+    if highlight and 0 <= highlight[0] < highlight[1] <= n:
+        cuts.update(highlight)
+    starts = {s for s, _ in spans_l}
+    if highlight:
+        starts.add(highlight[0])
+    bounds = sorted(cuts)
+    out: list[dict[str, Any]] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        mention = next((m for s, e, m in spans_m if s <= a and b <= e), None)
+        out.append({
+            "text": text[a:b], "start": a,
+            "anchor": a in starts,
+            "node": mention["node"] if mention else None,
+            "mention_start": mention is not None and int(mention["start"]) == a,
+            "ev": any(s <= a and b <= e for s, e in spans_l),
+            "hl": bool(highlight and highlight[0] <= a and b <= highlight[1]),
+        })
+    return out
+
+
+def source(node: str, highlight: tuple[int, int] | None) -> dict[str, Any]:
+    """A source: its metadata, its text with every recognized mention marked, its links."""
+    q = state().queries
+    data = q.source(node)
+    meta = {_short(f["p"]): f["o"] for f in data["meta"]}
+    text = str(meta.pop("kg:text", ""))
+    ix = index()
+    for m in data["mentions"]:
+        e = ix.by_node.get(m["node"])
+        m["kind"] = e.kind if e else None
+    for lk in data["links"]:
+        lk["href"] = evidence_href(node, lk["start"], lk["end"])
+        lk["from_label"] = ix.by_node[lk["from"]].label if lk["from"] in ix.by_node else lk["from"]
+        lk["to_label"] = ix.by_node[lk["to"]].label if lk["to"] in ix.by_node else lk["to"]
+    return {
+        "iri": node, "kind": "source", "label": meta.get("rdfs:label") or node,
+        "title": meta.get("dcterms:title"), "published": meta.get("dcterms:issued"),
+        "url": meta.get("dcterms:source"), "locator": meta.get("kg:locator"),
+        "sha256": meta.get("kg:sha256"), "text": text,
+        "mentions": data["mentions"], "links": data["links"],
+        "highlight": list(highlight) if highlight else None,
+        "segments": segments(text, data["mentions"], data["links"], highlight),
+    }
+
+
+def parse_span(arg: str | None) -> tuple[int, int] | None:
+    """"120-260" → (120, 260); anything else None."""
+    if not arg or "-" not in arg:
+        return None
+    a, _, b = arg.partition("-")
+    if a.isdigit() and b.isdigit() and int(a) < int(b):
+        return int(a), int(b)
+    return None
+
+
+# -- the graph explorer ------------------------------------------------------------------
+
+def _node_json(ix: SearchIndex, node: str) -> dict[str, Any] | None:
+    e = ix.by_node.get(node)
+    if e is None:
+        return None
+    label = e.label
+    if e.kind == "docset":
+        label = set_label({"label": e.label, "issuers": e.issuer_labels})
+    return {"id": node, "label": label, "kind": e.kind, "type": e.type, "level": e.level,
+            "date": e.date, "href": _local(node)}
+
+
+def _local(node: str) -> str:
+    base = state().minter.base
+    return "/id/" + quote(node[len(base):], safe="/-._~") if node.startswith(base) else "#"
+
+
+def neighbourhood(node: str) -> dict[str, Any]:
+    """A node and its neighbours with the edges between: document links, issuers, hierarchy."""
+    ix = index()
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[str, dict[str, Any]] = {}
+
+    def add_node(n: str) -> bool:
+        if n not in nodes:
+            j = _node_json(ix, n)
+            if j is None:
+                return False
+            nodes[n] = j
+        return True
+
+    def add_edge(a: str, rel: str, b: str, eid: str) -> None:
+        if add_node(a) and add_node(b):
+            edges[eid] = {"id": eid, "source": a, "target": b, "rel": rel}
+
+    if not add_node(node):
+        return {"nodes": [], "edges": []}
+    e = ix.by_node[node]
+    if e.kind == "body":
+        for d in ix.issued.get(node, ()):
+            add_edge(d, "passed_by", node, f"{d}|passed_by|{node}")
+        for p in ix.parents.get(node, ()):
+            add_edge(node, "sub_of", p, f"{node}|sub_of|{p}")
+        for c in ix.children.get(node, ()):
+            add_edge(c, "sub_of", node, f"{c}|sub_of|{node}")
+    else:
+        for ed in [*ix.out_edges.get(node, ()), *ix.in_edges.get(node, ())]:
+            add_edge(ed.a, ed.rel, ed.b, f"{ed.a}|{ed.rel}|{ed.b}")
+        for b in e.issuers:
+            add_edge(node, "passed_by", b, f"{node}|passed_by|{b}")
+    return {"nodes": list(nodes.values()), "edges": list(edges.values())}
+
+
+def whole_graph(limit: int) -> dict[str, Any]:
+    """Documents and their links, the most connected first, up to `limit` nodes."""
+    ix = index()
+    degree: dict[str, int] = {}
+    for ed in ix.edges:
+        degree[ed.a] = degree.get(ed.a, 0) + 1
+        degree[ed.b] = degree.get(ed.b, 0) + 1
+    keep = set(sorted(degree, key=lambda n: -degree[n])[:limit])
+    nodes = [j for n in keep if (j := _node_json(ix, n)) is not None]
+    have = {n["id"] for n in nodes}
+    seen: set[str] = set()
+    edges = []
+    for ed in ix.edges:
+        eid = f"{ed.a}|{ed.rel}|{ed.b}"
+        if ed.a in have and ed.b in have and eid not in seen:
+            seen.add(eid)
+            edges.append({"id": eid, "source": ed.a, "target": ed.b, "rel": ed.rel})
+    return {"nodes": nodes, "edges": edges, "truncated": len(degree) > limit}
+
+
+def explorer_vocab() -> dict[str, Any]:
+    """Relations, document types and levels the explorer's filters offer."""
+    from web.views import level_label, rel_label, t, type_label
+
+    return {
+        "relations": [{"key": k, "label": rel_label(k)} for k in RELATIONS] + [
+            {"key": "passed_by", "label": t("rel_passed_by")},
+            {"key": "sub_of", "label": t("rel_sub_of")}],
+        "types": [{"key": k, "label": type_label(k)} for k in DOC_TYPES],
+        "levels": [{"key": k, "label": level_label(k), "iri": str(LEVEL) + k} for k in LEVELS],
+    }
