@@ -33,13 +33,10 @@ class Context:
         self._store = None
 
     def store(self, *, read_only: bool = False):  # noqa: ANN201 - Store, imported lazily
-        from kg.store import open_store
+        from kg.store import open_from_settings
 
         if self._store is None:
-            s = self.settings
-            self._store = open_store(s["store"], read_only=read_only,
-                                     update_url=s["store_update_url"], user=s["store_user"],
-                                     password=s["store_password"])
+            self._store = open_from_settings(self.settings, read_only=read_only)
         return self._store
 
     def close(self) -> None:

@@ -43,6 +43,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Update URL of a remote store, when it differs from the query URL."),
     Setting("store_user", "", "User name for a remote store that needs one."),
     Setting("store_password", "", "Password for a remote store that needs one."),
+    Setting("store_timeout", 60.0, "Seconds a request to a remote store may take."),
+    Setting("store_originals", "",
+            "Folder keeping a remote store's source originals (default: one per endpoint "
+            "under ~/.local/share/vnkg/originals)."),
     Setting("base_iri", "https://w3id.org/vnkg/id/",
             "Base of the IRIs minted for documents, bodies, people and sources."),
     Setting("host", "127.0.0.1", "Address the web server binds to."),
@@ -77,3 +81,16 @@ def load(overrides: Mapping[str, Any] | None = None,
         if value is not None:
             values[key] = value
     return values
+
+
+def markdown_table() -> str:
+    """The README's settings table, made from `SETTINGS` (a test keeps the two equal)."""
+    lines = ["| variable | default | what it sets |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = ", ".join(s.default) if isinstance(s.default, tuple) else str(s.default)
+        lines.append(f"| `{s.env}` | {f'`{default}`' if default else '(empty)'} | {s.help} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # `python -m kg.settings` prints the README table
+    print(markdown_table(), end="")

@@ -32,3 +32,7 @@ def test_overrides_beat_environment() -> None:
 def test_unknown_override_is_an_error() -> None:
     with pytest.raises(KeyError):
         settings.load({"no_such_setting": 1}, environ={})
+
+
+def test_readme_table_is_made_from_the_settings() -> None:
+    assert settings.markdown_table() in README.read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["kg"] = KGState(app.config["KG"], store=cfg.get("KG_STORE_OBJECT"))
 
-    from web import api, errors, ld, sparql, ui, views
+    from web import api, errors, ld, ontology, sparql, ui, views
 
     errors.register(app)
     views.register_filters(app)
@@ -34,4 +34,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(ld.bp)
+    app.register_blueprint(ontology.bp)
     return app

@@ -9,7 +9,7 @@ from flask import current_app
 from kg.errors import StoreError
 from kg.ids import Minter
 from kg.query import Queries
-from kg.store import Store, open_store
+from kg.store import Store, open_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +30,8 @@ class KGState:
         return self._store
 
     def _open(self) -> Store:
-        s = self.settings
-        options = {"update_url": s["store_update_url"], "user": s["store_user"],
-                   "password": s["store_password"]}
         try:
-            return open_store(s["store"], **options)
+            return open_from_settings(self.settings)
         except StoreError as e:
             # Another process (an ingest) holds the embedded store: keep serving reads from
             # a read-only view rather than refusing to start.
@@ -42,7 +39,7 @@ class KGState:
                 raise
             log.warning("%s; serving it read-only", e.message)
             self.read_only = True
-            return open_store(s["store"], read_only=True, **options)
+            return open_from_settings(self.settings, read_only=True)
 
     @property
     def queries(self) -> Queries:

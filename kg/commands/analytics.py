@@ -90,7 +90,7 @@ def trace_cmd(c: Context, ident: str, up: bool, fmt: str) -> None:
     """
     from kg.analytics import resolve_document, trace
 
-    store = c.store(read_only=True)
+    store = c.store()
     result = trace(store, resolve_document(store, ident), up=up)
     if fmt == "json":
         _json(result)
@@ -116,7 +116,7 @@ def applies_cmd(c: Context, body: str, as_json: bool) -> None:
     """Documents that bind BODY (a name or an IRI), with whether it has acted on each."""
     from kg.analytics import applies_to, resolve_body
 
-    store = c.store(read_only=True)
+    store = c.store()
     result = applies_to(store, resolve_body(store, body))
     if as_json:
         _json(result)
@@ -134,7 +134,7 @@ def gaps_cmd(c: Context, body: str, as_json: bool) -> None:
     """Documents that bind BODY and that no document of BODY implements yet."""
     from kg.analytics import gaps, resolve_body
 
-    store = c.store(read_only=True)
+    store = c.store()
     result = gaps(store, resolve_body(store, body))
     if as_json:
         _json(result)
@@ -153,7 +153,7 @@ def coverage_cmd(c: Context, ident: str, scope: str, as_json: bool) -> None:
     """Which bodies at each level have acted on a document, and which have not."""
     from kg.analytics import coverage, resolve_document
 
-    store = c.store(read_only=True)
+    store = c.store()
     result = coverage(store, resolve_document(store, ident), scope=scope)
     if as_json:
         _json(result)
@@ -177,7 +177,7 @@ def path_cmd(c: Context, a: str, b: str, directed: bool, max_hops: int, as_json:
     """The shortest path between two documents or bodies, edge by edge with evidence."""
     from kg.analytics import path, resolve_node
 
-    store = c.store(read_only=True)
+    store = c.store()
     result = path(store, resolve_node(store, a), resolve_node(store, b), directed=directed,
                   max_hops=max_hops)
     if as_json:
@@ -203,7 +203,7 @@ def rank_cmd(c: Context, top: int, no_communities: bool, as_json: bool) -> None:
     """Most implemented and cited documents, PageRank, communities, usual lag between levels."""
     from kg.analytics import rank
 
-    result = rank(c.store(read_only=True), top=top, communities=not no_communities)
+    result = rank(c.store(), top=top, communities=not no_communities)
     if as_json:
         _json(result)
         return
@@ -230,7 +230,7 @@ def timeline_cmd(c: Context, ident: str, up: bool, as_json: bool) -> None:
     """The documents of a chain and the events reviewing them, in time order."""
     from kg.analytics import resolve_document, timeline
 
-    store = c.store(read_only=True)
+    store = c.store()
     result = timeline(store, resolve_document(store, ident), up=up)
     if as_json:
         _json(result)
@@ -254,7 +254,7 @@ def diff_cmd(c: Context, ident: str, since: str, by: str, as_json: bool) -> None
     """Links around a document that are new since a date."""
     from kg.analytics import diff, resolve_document
 
-    store = c.store(read_only=True)
+    store = c.store()
     result = diff(store, resolve_document(store, ident), since, by=by)
     if as_json:
         _json(result)
@@ -277,7 +277,7 @@ def export_graph_cmd(c: Context, fmt: str, root: str | None, up: bool,
     """The document graph for Gephi and other tools (GraphML, GEXF, node-link JSON, CSV)."""
     from kg.analytics import export_graph, resolve_document
 
-    store = c.store(read_only=True)
+    store = c.store()
     doc = resolve_document(store, root) if root else None
     if output is None:
         export_graph(store, fmt, sys.stdout.buffer, root=doc, up=up)

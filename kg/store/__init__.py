@@ -30,4 +30,12 @@ def open_store(location: str, *, read_only: bool = False, update_url: str = "",
     return OxigraphStore(location.removeprefix("oxigraph:"), read_only=read_only)
 
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Store", "open_from_settings", "open_store"]
+
+
+def open_from_settings(values: dict, *, read_only: bool = False) -> Store:
+    """Open the store the settings name (`kg.settings.load()`), with its remote options."""
+    return open_store(values["store"], read_only=read_only,
+                      update_url=values["store_update_url"], user=values["store_user"],
+                      password=values["store_password"], timeout=values["store_timeout"],
+                      originals=values["store_originals"] or None)
