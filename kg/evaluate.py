@@ -35,17 +35,14 @@ def _scorer(corpus: Path) -> ModuleType:
 def _read(path: Path) -> tuple[str, dict[str, str]]:
     """Text and metadata of one corpus file, through `kg.read` when it is there."""
     try:
-        from kg.read import read_path  # type: ignore[attr-defined]
-    except ImportError:
-        read_path = None
-    if read_path is not None:
-        doc = read_path(path)
-        text = getattr(doc, "text", None)
-        if isinstance(text, str):
-            meta = getattr(doc, "metadata", None) or getattr(doc, "meta", None) or {}
-            return text, {k: str(v) for k, v in dict(meta).items() if v is not None}
-    raw = path.read_text(encoding="utf-8-sig")
-    return _strip_front_matter(raw)
+        from kg.read import read_path
+    except ImportError:  # the reader is another module's work; fall back to the header
+        raw = path.read_text(encoding="utf-8-sig")
+        return _strip_front_matter(raw)
+    doc = read_path(path)
+    meta = {k: str(v) for k in ("url", "title", "published", "kind")
+            if (v := getattr(doc, k, None)) is not None}
+    return doc.text or "", meta
 
 
 def _strip_front_matter(raw: str) -> tuple[str, dict[str, str]]:
@@ -68,7 +65,7 @@ def predict(corpus: Path, *, catalogue: Catalogue | None = None) -> list[dict]:
         if path.suffix not in TEXT_SUFFIXES or not path.is_file():
             continue
         text, meta = _read(path)
-        ctx = Context(source=meta.get("source", "") or meta.get("url", ""),
+        ctx = Context(source=meta.get("url", "") or meta.get("source", ""),
                       title=meta.get("title"))
         out.append(extract(text, source=path.name, catalogue=catalogue, context=ctx).to_json())
     return out

@@ -87,21 +87,24 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
-    low = ch.lower()
+    """One character's key: exactly one character, or none for a lone combining mark."""
+    if unicodedata.combining(ch):
+        return ""
+    low = ch.lower() if len(ch.lower()) == 1 else ch
     base = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
+    if len(base) != 1:
+        base = low
     if base in ("đ", "ð"):
         return "d"
-    return base
-
-
-_ASCII = re.compile(r"[\x00-\x7f]*")
+    return base.lower() if len(base.lower()) == 1 else base
 
 
 def fold(text: str) -> str:
     """Accent- and case-insensitive search key: no tones, no diacritics, đ → d, lower case.
 
-    Precomposed text (what `normalize` returns) keeps its length, so a match found in the
-    folded text has the same offsets in the normalized one.
+    Each character gives one character (a lone combining mark gives none), so the key of
+    normalized Vietnamese text keeps its length: a match found in the folded text has the
+    same offsets in the normalized one.
 
     >>> fold("Chính quyền đô thị")
     'chinh quyen do thi'
@@ -110,6 +113,6 @@ def fold(text: str) -> str:
     >>> fold("QÐ-UBND")            # Latin Eth, a look-alike of Đ in real registers
     'qd-ubnd'
     """
-    if _ASCII.fullmatch(text):
+    if text.isascii():
         return text.lower()
     return "".join(_fold_char(ch) for ch in text)

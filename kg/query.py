@@ -65,7 +65,7 @@ class Queries:
               UNION { ?l a kg:Link }
             }""")[0]
         by_type = _rows(self.store, """
-            SELECT ?type ?label (COUNT(DISTINCT ?d) AS ?n) WHERE {
+            SELECT DISTINCT ?type ?label (COUNT(DISTINCT ?d) AS ?n) WHERE {
               ?d a kg:Document ; kg:documentType ?type .
               OPTIONAL { ?type skos:prefLabel ?label FILTER(lang(?label) = "vi") }
             } GROUP BY ?type ?label ORDER BY DESC(?n)""")
@@ -76,14 +76,14 @@ class Queries:
     def top_documents(self, limit: int = 10) -> list[dict[str, Any]]:
         """Documents with the most incoming links (most implemented, cited, based on)."""
         return _rows(self.store, f"""
-            SELECT ?doc ?label (COUNT(DISTINCT ?other) AS ?n) WHERE {{
+            SELECT DISTINCT ?doc ?label (COUNT(DISTINCT ?other) AS ?n) WHERE {{
               ?l a kg:Link ; kg:linkTo ?doc ; kg:linkFrom ?other .
               ?doc rdfs:label ?label .
             }} GROUP BY ?doc ?label ORDER BY DESC(?n) ?label LIMIT {int(limit)}""")
 
     def sources(self) -> list[SourceInfo]:
         rows = _rows(self.store, """
-            SELECT ?g ?locator ?sha ?label ?ended ?version WHERE {
+            SELECT DISTINCT ?g ?locator ?sha ?label ?ended ?version WHERE {
               GRAPH ?g { ?g a kg:Source ; kg:locator ?locator ; kg:sha256 ?sha ;
                             rdfs:label ?label ; prov:wasGeneratedBy ?act .
                          OPTIONAL { ?act prov:endedAtTime ?ended }
@@ -98,7 +98,7 @@ class Queries:
         """Documents whose number-and-symbol matches `ident` in any spelling."""
         key = id_key(ident)
         rows = _rows(self.store, """
-            SELECT ?doc ?id ?label ?date WHERE {
+            SELECT DISTINCT ?doc ?id ?label ?date WHERE {
               ?doc a kg:Document ; eli:id_local ?id ; rdfs:label ?label .
               OPTIONAL { ?doc eli:date_document ?date }
             }""")
@@ -107,7 +107,7 @@ class Queries:
     def document(self, doc: str) -> dict[str, Any]:
         doc = iri(doc)
         facts = _rows(self.store, f"""
-            SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{doc}> ?p ?o }} }}""")
+            SELECT DISTINCT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{doc}> ?p ?o }} }}""")
         if not facts:
             raise NotFound(f"no document {doc}")
         out: dict[str, Any] = {"iri": doc, "facts": facts}
@@ -120,7 +120,7 @@ class Queries:
               ?source rdfs:label ?label .
             }} ORDER BY ?label ?start""")
         out["corrections"] = _rows(self.store, f"""
-            SELECT ?field ?original ?corrected ?source WHERE {{
+            SELECT DISTINCT ?field ?original ?corrected ?source WHERE {{
               <{doc}> kg:correction ?c . ?c kg:correctedField ?field ;
                  kg:originalValue ?original ; kg:correctedValue ?corrected ; kg:inSource ?source .
             }}""")
@@ -132,7 +132,7 @@ class Queries:
         here, there = ("kg:linkFrom", "kg:linkTo") if direction == "out" else \
             ("kg:linkTo", "kg:linkFrom")
         rows = _rows(self.store, f"""
-            SELECT ?link ?rel ?other ?label ?date ?quote ?start ?end ?source ?count WHERE {{
+            SELECT DISTINCT ?link ?rel ?other ?label ?date ?quote ?start ?end ?source ?count WHERE {{
               ?link {here} <{doc}> ; {there} ?other ; kg:relation ?rel ; kg:quote ?quote ;
                     kg:startOffset ?start ; kg:endOffset ?end ; kg:inSource ?source .
               OPTIONAL {{ ?other rdfs:label ?label }}
@@ -145,7 +145,7 @@ class Queries:
 
     def label(self, node: str) -> str | None:
         rows = _rows(self.store, f"""
-            SELECT ?l WHERE {{ {{ <{iri(node)}> rdfs:label ?l }}
+            SELECT DISTINCT ?l WHERE {{ {{ <{iri(node)}> rdfs:label ?l }}
                               UNION {{ <{iri(node)}> skos:prefLabel ?l }} }} LIMIT 1""")
         return rows[0]["l"] if rows else None
 
@@ -165,10 +165,10 @@ class Queries:
             "iri": body,
             "facts": facts,
             "parents": _rows(self.store, f"""
-                SELECT ?parent ?label WHERE {{ <{body}> org:subOrganizationOf+ ?parent .
+                SELECT DISTINCT ?parent ?label WHERE {{ <{body}> org:subOrganizationOf+ ?parent .
                   OPTIONAL {{ ?parent skos:prefLabel ?label }} }}"""),
             "children": _rows(self.store, f"""
-                SELECT ?child ?label WHERE {{ ?child org:subOrganizationOf <{body}> .
+                SELECT DISTINCT ?child ?label WHERE {{ ?child org:subOrganizationOf <{body}> .
                   OPTIONAL {{ ?child skos:prefLabel ?label }} }} ORDER BY ?label"""),
             "issued": _rows(self.store, f"""
                 SELECT DISTINCT ?doc ?label ?date ?count WHERE {{ ?doc eli:passed_by <{body}> ;
@@ -183,16 +183,16 @@ class Queries:
     def source(self, source: str) -> dict[str, Any]:
         source = iri(source)
         meta = _rows(self.store, f"""
-            SELECT ?p ?o WHERE {{ GRAPH <{source}> {{ <{source}> ?p ?o }} }}""")
+            SELECT DISTINCT ?p ?o WHERE {{ GRAPH <{source}> {{ <{source}> ?p ?o }} }}""")
         if not meta:
             raise NotFound(f"no source {source}")
         mentions = _rows(self.store, f"""
-            SELECT ?node ?label ?text ?start ?end WHERE {{ GRAPH <{source}> {{
+            SELECT DISTINCT ?node ?label ?text ?start ?end WHERE {{ GRAPH <{source}> {{
               ?m kg:mentionOf ?node ; kg:text ?text ; kg:startOffset ?start ;
                  kg:endOffset ?end . OPTIONAL {{ ?node rdfs:label ?label }} }} }}
             ORDER BY ?start""")
         links = _rows(self.store, f"""
-            SELECT ?link ?from ?rel ?to ?quote ?start ?end WHERE {{ GRAPH <{source}> {{
+            SELECT DISTINCT ?link ?from ?rel ?to ?quote ?start ?end WHERE {{ GRAPH <{source}> {{
               ?link a kg:Link ; kg:linkFrom ?from ; kg:relation ?rel ; kg:linkTo ?to ;
                     kg:quote ?quote ; kg:startOffset ?start ; kg:endOffset ?end }} }}
             ORDER BY ?start""")

@@ -133,7 +133,7 @@ class Emitter:
     def _doc_iri(self, d: DocumentRef, bodies: dict[str, Body], source_key: str) -> URIRef:
         if d.id is None:
             return self.m.document_set(source_key, d.key)
-        return self.m.document(document_key(d.id, year=d.year, place=self._place(d, bodies)))
+        return self.m.document(document_key(d.id, year=_year(d), place=self._place(d, bodies)))
 
     @staticmethod
     def _place(d: DocumentRef, bodies: dict[str, Body]) -> str | None:
@@ -148,7 +148,7 @@ class Emitter:
         """
         if d.id is None:
             return True
-        year, place = d.year, self._place(d, bodies)
+        year, place = _year(d), self._place(d, bodies)
         return document_key(d.id, year=year, place=place) != document_key(
             d.id, year=year or 1, place=place or "?")
 
@@ -282,3 +282,8 @@ def _date(iso: str) -> Literal:
     return Literal(iso, datatype=datatype) if datatype else Literal(iso)
 
 
+def _year(d: DocumentRef) -> int | None:
+    """The year of issue: stated, or read off the date (a Party number carries none)."""
+    if d.year:
+        return d.year
+    return int(d.date[:4]) if d.date and d.date[:4].isdigit() else None

@@ -144,3 +144,17 @@ def test_extract_to_json_has_scorer_form():
     out = extract("Kế hoạch số 171-KH/TU về việc thực hiện Nghị quyết số 97/2019/QH14.").to_json()
     assert {d["id"] for d in out["documents"]} == {"171-KH/TU", "97/2019/QH14"}
     assert out["relations"][0]["from"] == "171-KH/TU"
+
+
+def test_extract_main_clause_document_acts_for_opening_cue():
+    text = ("Thực hiện Quyết định số 1234/QĐ-UBND ngày 15-5-2021 của UBND tỉnh Yên Bái; các "
+            "Quyết định của Thủ tướng Chính phủ: số 719/QĐ-TTg; số 2216/QĐ-TTg, Huyện ủy Văn Yên "
+            "ban hành Kế hoạch số 45-KH/HU ngày 02/6/2021. Ông Hoàng Văn Nam, Bí thư Huyện ủy "
+            "phát biểu.")
+    x = extract(text)
+    assert {(r.source, r.rel, r.target) for r in x.relations} == {
+        ("45-KH/HU", "implements", "1234/QĐ-UBND"), ("45-KH/HU", "implements", "719/QĐ-TTg"),
+        ("45-KH/HU", "implements", "2216/QĐ-TTg")}
+    assert x.document("1234/QĐ-UBND").issuer == "ubnd/tinh-yen-bai"
+    assert x.document("45-KH/HU").issuer == "quan-uy/van-yen"
+    assert [(p.name, p.body) for p in x.people] == [("Hoàng Văn Nam", "quan-uy/van-yen")]

@@ -62,7 +62,11 @@ def test_document_page_shows_the_chain(client, sample_store) -> None:
     assert "171-KH/TU" in html and "03-TT/QU" in html
     data = client.get(path + ".json").get_json()
     assert data["ok"] is True
-    assert any(link["label"] == "Kế hoạch 171-KH/TU" for link in data["incoming"])
+    incoming = {e["label"] for e in data["evidence"] if e["direction"] == "in"}
+    assert {"Kế hoạch 171-KH/TU", "UBND phường Đức Giang: 04 văn bản"} <= incoming
+    downstream = {d["id"] for level in data["downstream"]["levels"]
+                  for issuer in level["issuers"] for d in issuer["documents"]}
+    assert {"171-KH/TU", "03-TT/QU"} <= downstream
 
 
 def test_sparql_answers_the_chain(client, sample_store) -> None:

@@ -54,9 +54,14 @@ def document_graph(store: Store, *, root: str | None = None, up: bool = False,
 
 
 def _attrs(d: dict[str, Any]) -> dict[str, Any]:
-    """Scalar attributes only (GraphML and GEXF take no None, lists or dicts)."""
-    out = {k: d[k] for k in ("id", "label", "date", "count", "type", "status", "level")
+    """Scalar attributes only (GraphML and GEXF take no None, lists or dicts).
+
+    The number is `number`, not `id`: the GEXF writer would take `id` for the node's id.
+    """
+    out = {k: d[k] for k in ("label", "date", "count", "type", "status", "level")
            if d.get(k) is not None}
+    if d.get("id"):
+        out["number"] = d["id"]
     if d.get("issuers"):
         out["issuer"] = "; ".join(i["label"] or i["iri"] for i in d["issuers"])
         out["issuer_iri"] = "; ".join(i["iri"] for i in d["issuers"])
@@ -80,7 +85,7 @@ def write_graph(g: nx.MultiDiGraph, fmt: str, out: BinaryIO) -> None:
                     "target_label", "lag_days"])
         for s, o, data in sorted(g.edges(data=True), key=lambda e: (e[0], e[2]["rel"], e[1])):
             a, b = g.nodes[s], g.nodes[o]
-            w.writerow([s, o, data["rel"], a.get("id", ""), b.get("id", ""),
+            w.writerow([s, o, data["rel"], a.get("number", ""), b.get("number", ""),
                         a.get("label", ""), b.get("label", ""), data.get("lag_days", "")])
         out.write(text.getvalue().encode("utf-8"))
     else:

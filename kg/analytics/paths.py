@@ -112,9 +112,10 @@ def path(store: Store, a: str, b: str, *, directed: bool = False, max_hops: int 
     labels = _labels(store, nodes)
     steps = []
     for frm, to, s, p, o in ordered:
-        step = {"from": frm, "to": to, "subject": s, "predicate": _name(p), "object": o,
-                "direction": "forward" if frm == s else "backward",
-                "from_label": labels.get(frm), "to_label": labels.get(to)}
+        step: dict[str, Any] = {
+            "from": frm, "to": to, "subject": s, "predicate": _name(p), "object": o,
+            "direction": "forward" if frm == s else "backward",
+            "from_label": labels.get(frm), "to_label": labels.get(to)}
         if evidence:
             step["evidence"] = q.edge_evidence(store, s, p, o)
         steps.append(step)

@@ -19,9 +19,10 @@ from kg.store.base import Store
 P = sparql_prefixes()
 _KG = str(KG._NS)
 _LEVEL = str(LEVEL)
-_NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t: int for t in (
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC: dict[str, type[int] | type[float]] = {_XSD + t: int for t in (
     "integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
-_NUMERIC.update({"http://www.w3.org/2001/XMLSchema#" + t: float for t in (
+_NUMERIC.update({_XSD + t: float for t in (
     "decimal", "double", "float")})
 
 #: Relations along which a document carries out another (the edges of a downstream trace).

@@ -20,8 +20,8 @@ def timeline(store: Store, doc: str, *, up: bool = False) -> dict[str, Any]:
 
     tr = trace_up(store, doc) if up else trace_down(store, doc)
     root = tr["nodes"][tr["root"]]
-    entries = []
-    undated = []
+    entries: list[dict[str, Any]] = []
+    undated: list[dict[str, Any]] = []
     for n in sorted(tr["nodes"].values(), key=doc_sort_key):
         e = {"kind": "document", "iri": n["iri"], "id": n["id"], "label": n["label"],
              "date": n["date"], "count": n["count"], "level": n["level"],

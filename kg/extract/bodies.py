@@ -166,16 +166,20 @@ def place_mentions(v: Views) -> list[tuple[Unit, int, int]]:
     return out
 
 
+def _province_slug(u: Unit) -> str | None:
+    p = u.up("province")
+    return p.slug if p else None
+
+
 def find_home(v: Views, given: list[Unit]) -> Home:
     """The text's own place: the most mentioned commune, then its district and province."""
     mentions = place_mentions(v)
-    given_prov = {u.up("province").slug for u in given if u.up("province")}
+    given_prov = {_province_slug(u) for u in given} - {None}
     # re-resolve ambiguous names toward given or mentioned provinces
     counts: Counter[Unit] = Counter()
     for u, _, _ in mentions:
-        if given_prov and u.up("province") and u.up("province").slug not in given_prov:
-            alt = [x for x in lookup(u.name, u.level)
-                   if x.up("province") and x.up("province").slug in given_prov]
+        if given_prov and _province_slug(u) not in given_prov:
+            alt = [x for x in lookup(u.name, u.level) if _province_slug(x) in given_prov]
             u = alt[0] if alt else u
         counts[u] += 1
     home = Home()

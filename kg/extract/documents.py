@@ -209,7 +209,7 @@ def self_header(v: Views, mentions: list[Mention]) -> Mention | None:
     for ln in lines:
         pos = v.text.index(ln, pos)
         for m in mentions:
-            if m.kind == "id" and pos <= m.start and m.end <= pos + len(ln):
+            if m.kind == "id" and m.parsed and pos <= m.start and m.end <= pos + len(ln):
                 lead = _bare(v.text[pos:m.start]).strip()
                 tail = v.text[m.end:pos + len(ln)].strip()
                 if not tail and (lead == "" or type_before(v.bare, m.parsed.start)

@@ -99,6 +99,9 @@ def extract(text: str, *, source: str = "", catalogue: Catalogue | None = None,
     home = find_home(v, ctx.units())
     bf = BodyFinder(v, home)
     bf.run()
+    if _complete_home(home, bf):     # "Huyện ủy Văn Yên" places a later bare "Huyện ủy"
+        bf = BodyFinder(v, home)
+        bf.run()
     run = _Run(v, home, bf, catalogue)
     run.documents()
     rels = run.relations()
@@ -109,6 +112,24 @@ def extract(text: str, *, source: str = "", catalogue: Catalogue | None = None,
                  if d.id or d.count is not None or d.number or d.self or d.key in used]
     documents.sort(key=lambda d: d.start)
     return Extraction(source, documents, rels, list(bf.bodies.values()), people, events)
+
+
+def _complete_home(home: Home, bf: BodyFinder) -> bool:
+    """Fill the text's missing levels from places that named bodies resolved."""
+    changed = False
+    for body in bf.bodies.values():
+        if body.mention is None or body.place is None or body.level is None:
+            continue
+        if home.at(body.level) is None:
+            units = lookup(body.place.split(" ", 1)[-1] if " " in body.place else body.place,
+                           body.level)
+            units = [u for u in units if u.full == body.place] or units
+            if units:
+                setattr(home, body.level, units[0])
+                changed = True
+    if changed and home.district and home.province is None and home.district.parent:
+        home.province = home.district.parent
+    return changed
 
 
 def _head_end(text: str) -> int:
@@ -218,7 +239,8 @@ class _Run:
             if line and line.isupper() and views(line).bare.strip() in _TYPE_BARE:
                 key = views(line).bare.strip()
                 typ = _TYPE_BARE[key]
-                lines, start, end = [], nxt + 1, nxt + 1
+                lines: list[str] = []
+                start = end = nxt + 1
                 p = nxt
                 while p < len(text) and len(lines) < 8:
                     q = text.find("\n", p + 1)

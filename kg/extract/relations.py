@@ -201,12 +201,14 @@ class Linker:
                         if osubj and osubj != key:
                             o_src, o_dst = (key, osubj) if ocue.passive else (osubj, key)
                             self._add(o_src, ocue, o_dst, ostart, m.end)
-                    if inner is not None and outer is not None and outer[1] == self.self_key \
-                            and self.title_span and self.title_span[0] <= cstart < \
-                            self.title_span[1] and not cue.passive and outer[1] != key:
+                    in_title = bool(self.title_span and
+                                    self.title_span[0] <= cstart < self.title_span[1])
+                    if inner is not None and outer is not None and outer[1] is not None \
+                            and outer[1] == self.self_key and in_title \
+                            and not cue.passive and outer[1] != key:
                         self._add(outer[1], outer[0], key, outer[2], m.end)
                     if inner is not None and outer is not None and cue.passive and \
-                            outer[1] and not outer[0].passive and outer[1] != key:
+                            outer[1] is not None and not outer[0].passive and outer[1] != key:
                         self._add(outer[1], outer[0], key, outer[2], m.end)
                 elif cue.passive and subj == key and pending_source is None:
                     pending_source = key
@@ -271,9 +273,12 @@ class Linker:
         for m in self.mentions[i:i + 12]:
             if m.start >= e:
                 break
-            if m.start > c.start and m.kind in ("typed", "this"):
+            if m.start > c.start and m.kind in ("typed", "this", "id", "number"):
                 gap = self.v.bare[max(c.start, m.start - 25):m.start]
-                if _ISSUE_RX.search(gap):
+                if _ISSUE_RX.search(gap) and (m.kind in ("typed", "this") or
+                                              self._issues(max(c.start, m.start - 25), m.start)):
+                    if m.kind in ("id", "number"):
+                        return m.key
                     if m.kind == "this" or self.self_key:
                         return self.self_key
                     return self._key(m)

@@ -224,10 +224,23 @@ def _render(nodes: list[_Node], start: int, drop: frozenset[str]) -> str:
 
 def _tidy(pieces: list[str]) -> str:
     """Join rendered pieces: collapse white space except in <pre>, at most one blank line."""
-    text = "".join(p[1:] if p.startswith("\x00") else _WS.sub(" ", p) if p not in
-                   ("\n", "\n\n", "\t") else p for p in pieces)
-    lines = [line.strip(" ") for line in text.split("\n")]
-    text = "\n".join(lines)
+    out: list[str] = []
+    space = True                      # the output ends in white space: drop leading spaces
+    for piece in pieces:
+        if piece in ("\n", "\n\n", "\t"):
+            out.append(piece)
+            space = True
+        elif piece.startswith("\x00"):
+            out.append(piece[1:])
+            space = piece.endswith((" ", "\n", "\t"))
+        else:
+            piece = _WS.sub(" ", piece)
+            if space and piece.startswith(" "):
+                piece = piece[1:]
+            if piece:
+                out.append(piece)
+                space = piece.endswith(" ")
+    text = "\n".join(line.strip(" ") for line in "".join(out).split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return re.sub(r"[ \t]*\t[ \t]*", "\t", text).strip()
 

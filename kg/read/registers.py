@@ -177,14 +177,17 @@ def _clean(value: Any) -> str | None:
 
 
 def _rows(records: Iterator[tuple[int, dict[str, Any]]], mapping: ColumnMapping,
-          ) -> list[RegisterRow]:
+          ) -> tuple[list[RegisterRow], int]:
+    """Rows with a value in at least one required column, and how many were skipped."""
     columns = mapping.columns()
     used_top = {c.split(".")[0] for c in columns.values()}
     out: list[RegisterRow] = []
+    skipped = 0
     for number, record in records:
         values = {f: _clean(_get(record, c)) for f, c in columns.items()}
-        if not any(values.values()):
-            continue                     # a crawl's empty row (page that failed to load)
+        if not any(values.get(f) for f in mapping.required):
+            skipped += 1                 # a crawl's empty row (a page that failed to load)
+            continue
         row = RegisterRow(row=number, place=mapping.place)
         for f, value in values.items():
             if f in _DATE_FIELDS and value is not None:
@@ -197,7 +200,7 @@ def _rows(records: Iterator[tuple[int, dict[str, Any]]], mapping: ColumnMapping,
             row.issuer = mapping.issuer_default
         row.extra = {k: v for k, v in record.items() if k not in used_top and k}
         out.append(row)
-    return out
+    return out, skipped
 
 
 def _check_required(mapping: ColumnMapping, have: set[str], *, where: str) -> None:
@@ -271,8 +274,9 @@ def _json_records(text: str, mapping: ColumnMapping | None, *, where: str, lines
 
 
 def parse_register(data: bytes, *, name: str, where: str,
-                   mapping: ColumnMapping | None = None) -> tuple[list[RegisterRow], list[str]]:
-    """Rows of a register given as bytes (format from `name`'s suffix), and notes."""
+                   mapping: ColumnMapping | None = None,
+                   ) -> tuple[list[RegisterRow], str, list[str]]:
+    """Rows of a register given as bytes (format from `name`'s suffix), encoding, notes."""
     decoded = decode_text(data, where=where)
     text = decoded.text.replace("\r\n", "\n")
     suffix = Path(name).suffix.lower()
@@ -282,9 +286,12 @@ def parse_register(data: bytes, *, name: str, where: str,
         chosen, records = _json_records(text, mapping, where=where, lines=False)
     else:
         chosen, records = _csv_records(text, mapping, where=where)
-    rows = _rows(records, chosen)
+    rows, skipped = _rows(records, chosen)
     notes = [*decoded.notes, f"register read with mapping {chosen.name}: {len(rows)} rows"]
-    return rows, notes
+    if skipped:
+        notes.append(f"skipped {skipped} rows with nothing in the required columns "
+                     f"({', '.join(chosen.required_columns())})")
+    return rows, decoded.encoding, notes
 
 
 def read_register(path: Path, mapping: ColumnMapping | None = None) -> list[RegisterRow]:
@@ -292,6 +299,6 @@ def read_register(path: Path, mapping: ColumnMapping | None = None) -> list[Regi
     from kg.read import read_file_bytes
 
     path = Path(path)
-    rows, _ = parse_register(read_file_bytes(path), name=path.name, where=str(path),
+    rows, _, _ = parse_register(read_file_bytes(path), name=path.name, where=str(path),
                              mapping=mapping)
     return rows

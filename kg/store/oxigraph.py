@@ -68,6 +68,7 @@ class OxigraphStore(Store):
         self.location = path or "memory"
         self.path = Path(path) if path else None
         self._originals: dict[str, bytes] = {}
+        self.read_only = read_only
         try:
             if self.path is None:
                 self.ox = ox.Store()
@@ -198,7 +199,7 @@ class OxigraphStore(Store):
                     (originals / f.name).write_bytes(f.read_bytes())
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             try:
                 self.ox.flush()
             except OSError:

@@ -1,0 +1,73 @@
+"""`kg bench --quick` runs end to end on a tiny size and gives every row (no speed asserts)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.bench import Config, Report, Row, run, table
+from kg.bench.machine import percentile
+from kg.bench.rdflib_store import RdflibStore
+from kg.cli import main
+from tests.conftest import shared_dir
+
+
+def test_percentile_is_nearest_rank():
+    xs = [float(i) for i in range(1, 101)]
+    assert percentile(xs, 99) == 99.0
+    assert percentile(xs, 50) == 50.0
+    assert percentile([3.0], 99) == 3.0
+
+
+def test_rdflib_baseline_store_answers_like_a_store():
+    from rdflib import Literal, URIRef
+
+    s = RdflibStore()
+    g, a, p = URIRef("urn:g"), URIRef("urn:a"), URIRef("urn:p")
+    s.replace_graph(g, [(a, p, Literal("Hà Nội", lang="vi"))])
+    s.replace_graph(g, [(a, p, Literal("Long Biên", lang="vi"))])
+    rows = s.select("SELECT ?o WHERE { ?s <urn:p> ?o }")
+    assert [str(r["o"]) for r in rows] == ["Long Biên"]
+    assert s.count() == 1
+
+
+def test_table_lists_every_row_and_marks_missing_parts():
+    r = Report({"cpu": "x", "nproc": 2, "memory_gb": 1, "python": "3", "pyoxigraph": "0",
+                "rdflib": "7"}, {}, "now")
+    r.rows = [Row("a", "speed", value=12.5, unit="MB/s", bar="≥ 5", verdict="meets"),
+              Row("b", "trace", verdict="not available", note="kg.analytics missing")]
+    text = table(r)
+    assert "| a | speed |" in text and "12.5 MB/s" in text
+    assert "not available: kg.analytics missing" in text
+
+
+@pytest.mark.slow
+def test_bench_quick_runs_end_to_end_on_a_tiny_size(tmp_path: Path):
+    gazette = shared_dir() / "data" / "vn-legal" / "congbao-8chude" / "docs"
+    if not gazette.exists():
+        pytest.skip("the gazette texts are not beside the repository")
+    cfg = Config.quick_config(sizes=[150], repeats=1, mix_seconds=0.5, extract_files=3,
+                              ingest_gazette_files=3, ingest_docs=20, page_repeats=1,
+                              cold_starts=1, gazette=gazette, concurrency=(1, 2),
+                              work=tmp_path)
+    report = run(cfg, log=lambda s: None)
+    parts = {r.part for r in report.rows}
+    assert {"extraction", "ingest", "data", "bulk import", "disk", "analytics", "serve",
+            "pages", "sparql", "memory"} <= parts
+    measures = " ".join(r.measure for r in report.rows)
+    for expected in ("throughput, gazette texts", "ingest read → store, gazette texts",
+                     "ingest read → store, generated texts", "kg import", "trace down",
+                     "trace up", "applies to", "cold start", "home page", "document page",
+                     "body page", "search page", "mix, 1 clients, kg serve",
+                     "mix, 2 clients, kg serve", "peak RSS of `kg serve`"):
+        assert expected in measures, expected
+    assert all(r.verdict for r in report.rows)
+    assert json.loads(json.dumps(report.to_json()))["rows"]
+
+
+def test_bench_command_rejects_bad_sizes():
+    result = CliRunner().invoke(main, ["bench", "--sizes", "ten"])
+    assert result.exit_code != 0
+    assert "sizes" in result.output
