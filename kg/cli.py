@@ -109,7 +109,7 @@ def ingest(c: Context, paths: tuple[Path, ...], progress: bool | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a text (the scorer's form).")
 def extract(paths: tuple[Path, ...], as_json: bool) -> None:
     """Extract documents, links, bodies and people from texts, without touching the store."""
-    from kg.extract import extract as run
+    from kg.extract import extract_source
     from kg.read import iter_paths, read_path
 
     failed = 0
@@ -120,7 +120,8 @@ def extract(paths: tuple[Path, ...], as_json: bool) -> None:
             click.echo(f"error: {e.message}", err=True)
             failed += 1
             continue
-        ex = run(source.text, source=str(path))
+        ex = extract_source(source)
+        ex.source = str(path)
         if as_json:
             click.echo(json.dumps(ex.to_json(), ensure_ascii=False))
         else:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.errors import InputError, KGError
-from kg.extract import extract
+from kg.extract import extract_source
 from kg.ids import Minter, source_key
 from kg.rdf import Emitter
 from kg.read import SourceDoc, iter_paths, read_bytes, read_path
@@ -59,12 +59,33 @@ class Pipeline:
         self.store = store
         self.minter = Minter(base_iri)
         self.emitter = Emitter(self.minter, version=__version__)
+        self._vocabulary_checked = False
         self.clock = clock  # the ingestion time stamped on each source; None: now
+
+    def ensure_vocabulary(self) -> None:
+        """Keep the ontology and its SKOS schemes in their own graph, current with the files.
+
+        SPARQL users then get the labels of types, levels and relations from the store.
+        """
+        if self._vocabulary_checked:
+            return
+        from rdflib import Literal, URIRef
+
+        from kg.ns import DCTERMS, ONTOLOGY_IRI
+        from kg.ontology import ontology_digest, ontology_graph
+
+        graph, digest = URIRef(ONTOLOGY_IRI), ontology_digest()
+        if not self.store.ask(f'ASK {{ GRAPH <{graph}> {{ <{graph}> <{DCTERMS.hasVersion}> '
+                              f'"{digest}" }} }}'):
+            triples = [*ontology_graph(), (graph, DCTERMS.hasVersion, Literal(digest))]
+            self.store.replace_graph(graph, triples)  # type: ignore[arg-type]
+        self._vocabulary_checked = True
 
     def ingest_source(self, source: SourceDoc) -> IngestResult:
         """Extract one read source and replace its graph in the store."""
+        self.ensure_vocabulary()
         key = source_key(source.locator, source.name)
-        ex = extract(source.text, source=source.locator)
+        ex = extract_source(source)
         emitted = self.emitter.emit(source, key, ex,
                                     now=self.clock() if self.clock else None)
         self.store.put_original(source.sha256, source.raw)

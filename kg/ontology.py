@@ -67,6 +67,16 @@ def ontology_graph(*, shapes: bool = False) -> Graph:
     return g
 
 
+def ontology_digest() -> str:
+    """A hash of the ontology files, to tell whether a store holds the current version."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in ONTOLOGY_FILES:
+        h.update(ontology_path(name).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def shapes_graph() -> Graph:
     """A fresh graph of the SHACL shapes."""
     return _bind(Graph()) + _parsed(SHAPES_FILE)

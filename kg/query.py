@@ -132,7 +132,8 @@ class Queries:
         here, there = ("kg:linkFrom", "kg:linkTo") if direction == "out" else \
             ("kg:linkTo", "kg:linkFrom")
         rows = _rows(self.store, f"""
-            SELECT DISTINCT ?link ?rel ?other ?label ?date ?quote ?start ?end ?source ?count WHERE {{
+            SELECT DISTINCT ?link ?rel ?other ?label ?date ?quote ?start ?end ?source ?count
+            WHERE {{
               ?link {here} <{doc}> ; {there} ?other ; kg:relation ?rel ; kg:quote ?quote ;
                     kg:startOffset ?start ; kg:endOffset ?end ; kg:inSource ?source .
               OPTIONAL {{ ?other rdfs:label ?label }}

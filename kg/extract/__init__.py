@@ -20,4 +20,19 @@ from kg.extract.model import (
 )
 
 __all__ = ["Body", "Catalogue", "Context", "Correction", "DocumentRef", "Event", "Extraction",
-           "Person", "Relation", "extract"]
+           "Person", "Relation", "extract", "extract_source"]
+
+
+def extract_source(source: object, *, catalogue: Catalogue | None = None) -> Extraction:
+    """Extract a read source (`kg.read.SourceDoc`): its text, or its register rows.
+
+    A register's rows are first written out as text (`registers.register_text`), which
+    becomes the source's text, so that evidence offsets point into what the store keeps.
+    """
+    from kg.extract.registers import register_text
+
+    rows = getattr(source, "rows", None)
+    if rows is not None:
+        source.text = register_text(rows)  # type: ignore[attr-defined]
+    return extract(source.text, source=source.locator,  # type: ignore[attr-defined]
+                   catalogue=catalogue)

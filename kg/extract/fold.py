@@ -22,6 +22,13 @@ _FIX.update({0x00D0: "Đ", 0x0110: "Đ", 0x00F0: "đ", 0x2044: "/", 0x2215: "/",
              0x201C: '"', 0x201D: '"', 0x201E: '"', 0x2018: "'", 0x2019: "'"})
 
 
+_FIX_RX = re.compile("[" + re.escape("".join(chr(k) for k in _FIX)) + "]")
+
+
+def _fix_one(m: re.Match[str]) -> str:
+    return _FIX[ord(m.group())]
+
+
 @lru_cache(maxsize=4096)
 def _bare(ch: str) -> str:
     """The base letter of one character, lower case, without diacritics (đ → d)."""
@@ -59,7 +66,7 @@ def views(text: str) -> Views:
     >>> len(v.bare) == len(v.text)
     True
     """
-    flat = text.translate(_FIX).replace("\n", " ")
+    flat = _FIX_RX.sub(_fix_one, text).replace("\n", " ")
     low = flat.lower()
     if len(low) != len(flat):  # rare: a character whose lower case is two characters
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in flat)

@@ -41,8 +41,8 @@ class Unit:
     word: str            # "phường"
     prefix: str          # "phuong"
     level: str           # province, district, commune
-    parent: Unit | None = None
-    children: list[Unit] = field(default_factory=list)
+    parent: Unit | None = field(default=None, repr=False)
+    children: list[Unit] = field(default_factory=list, repr=False)
     place: str = ""      # unique place string (full name, with the parent's when ambiguous)
     key: str = ""        # unique slug: "phuong-duc-giang" (+ "--quan-long-bien" if ambiguous)
 
@@ -65,7 +65,7 @@ class Body:
     level: str
     code: str
     family: str          # state or party
-    unit: Unit | None = None
+    unit: Unit | None = field(default=None, repr=False)
     parent: str | None = None
     header: tuple[str, ...] = ()   # the issuer lines at the top of its documents
     seat: str = "Hà Nội"           # the place name in "Hà Nội, ngày …"
@@ -83,7 +83,7 @@ def _split(full: str) -> tuple[str, str, str]:
     return full, "", ""
 
 
-@dataclass
+@dataclass(repr=False)
 class Tree:
     provinces: list[Unit]
     districts: list[Unit]
@@ -172,7 +172,7 @@ _CENTRAL_PARENT = {"ubtvqh": "quoc-hoi", "thu-tuong": "chinh-phu",
                    "ban-bi-thu": "ban-chap-hanh-trung-uong"}
 
 
-@dataclass
+@dataclass(repr=False)
 class Bodies:
     """Every body of the generated country, by key and by unit."""
 
@@ -193,7 +193,7 @@ def _party_name(u: Unit) -> tuple[str, str, str]:
         return f"{word} {u.name}", "TU", "thanh-uy"
     if u.level == "district":
         word, code = {"quan": ("Quận ủy", "QU"), "huyen": ("Huyện ủy", "HU"),
-                      "thi-xa": ("Thị ủy", "TXU"), "thanh-pho": ("Thành ủy", "TU")}[u.prefix]
+                      "thi-xa": ("Thị ủy", "TU"), "thanh-pho": ("Thành ủy", "TU")}[u.prefix]
         return f"{word} {u.name}", code, "quan-uy"
     return f"Đảng ủy {u.word} {u.name}", "ĐU", "dang-uy"
 

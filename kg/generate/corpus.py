@@ -82,14 +82,14 @@ class Doc:
     form: str                 # state (n/yyyy/T-I), admin (n/T-I), party (n-T/I), cv (n/I-U)
     day: date
     topic: int
-    rels: list[tuple[str, Doc]] = field(default_factory=list)
+    rels: list[tuple[str, Doc]] = field(default_factory=list, repr=False)
     depth: int = 0
     number: int = 0
     id: str = ""
     title: str = ""
     signer: str = ""
     fixed_id: str = ""
-    root: Doc | None = None
+    root: Doc | None = field(default=None, repr=False)
 
     @property
     def year(self) -> int:
@@ -103,7 +103,7 @@ class Doc:
         return None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class News:
     """A news article about a body acting on a document."""
 
@@ -115,7 +115,7 @@ class News:
     kind: str                                # so-ket, tong-ket, trien-khai
 
 
-@dataclass
+@dataclass(repr=False)
 class Corpus:
     seed: int
     docs: list[Doc]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -65,7 +64,17 @@ _NOT_TEXT = (
      ".docx or PDF"),
     (b"%!PS", "a PostScript file"), (b"\x00\x00\x00\x0cjP  ", "a JPEG 2000 image"),
 )
-_HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
+
+
+def _looks_like_html(text: str) -> bool:
+    """Whether text opens as an HTML document (after any XML prolog and comments)."""
+    head = text[:4096].lstrip("\ufeff \t\r\n")
+    while head.startswith(("<!--", "<?xml")):
+        end = head.find("-->" if head.startswith("<!--") else "?>")
+        if end < 0:
+            return False
+        head = head[end + 3 if head.startswith("<!--") else end + 2:].lstrip()
+    return head[:15].lower().startswith(("<!doctype html", "<html>", "<html "))
 
 
 @dataclass
@@ -167,7 +176,7 @@ def read_bytes(data: bytes, *, name: str, locator: str) -> SourceDoc:
         decoded = decode_text(data, where=where,
                               declared=declared_charset(data) if kind == "html" else None)
         doc.encoding, doc.notes = decoded.encoding, decoded.notes
-        if kind == "text" and _HTML_START.match(decoded.text[:4096]):
+        if kind == "text" and _looks_like_html(decoded.text):
             kind = "html"
             doc.media_type = MEDIA_TYPES["html"]
             doc.notes.append(f"HTML content in a {suffix or 'suffix-less'} file: read as HTML")
@@ -185,8 +194,7 @@ def _finish_text(doc: SourceDoc, text: str) -> None:
     meta, body = split_front_matter(text.lstrip("\ufeff"))
     if meta:
         doc.notes.append(f"front matter: {', '.join(meta)}")
-    source = meta.get("source") or meta.get("url")
-    doc.url = source if is_url(source) else (meta.get("url") if is_url(meta.get("url")) else None)
+    doc.url = next((v for v in (meta.get("url"), meta.get("source")) if is_url(v)), None)
     doc.kind = meta.get("kind") or None
     doc.title = normalize(meta["title"]) if meta.get("title") else None
     doc.text = normalize(body)

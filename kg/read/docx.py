@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import IO
 from xml.parsers import expat
 
 from kg.errors import InputError
@@ -53,7 +54,7 @@ class _Budget:
         self.left = MAX_UNCOMPRESSED
         self.where = where
 
-    def read(self, stream: io.BufferedIOBase, size: int) -> bytes:
+    def read(self, stream: IO[bytes], size: int) -> bytes:
         chunk = stream.read(min(size, self.left + 1))
         self.left -= len(chunk)
         if self.left < 0:

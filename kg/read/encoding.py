@@ -181,17 +181,17 @@ def decode_text(data: bytes, *, where: str, declared: str | None = None) -> Deco
             return _repair(Decoded(text, codec + ("-sig" if codec == "utf-8" else ""),
                                    [] if codec == "utf-8" else [f"{codec.upper()} with BOM"]))
     if b"\x00" in data[:65536]:
-        codec = _utf16_without_bom(data)
-        if codec is None:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
             raise InputError(f"{where}: looks like a binary file, not text (NUL bytes)")
         try:
-            text = data.decode(codec)
+            text = data.decode(utf16)
         except UnicodeDecodeError:
-            raise InputError(f"{where}: looks like {codec.upper()} without a byte order mark "
+            raise InputError(f"{where}: looks like {utf16.upper()} without a byte order mark "
                              "but does not decode as such") from None
         _check_not_binary(text, where)
-        return _repair(Decoded(text, codec, [
-            f"{codec.upper()} without byte order mark, detected by its NUL bytes"]))
+        return _repair(Decoded(text, utf16, [
+            f"{utf16.upper()} without byte order mark, detected by its NUL bytes"]))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -99,7 +99,12 @@ def latin1_view(data: bytes) -> str:
 
 def to_legacy_bytes(text: str) -> bytes | None:
     """The inverse of `latin1_view`; None when `text` holds characters no 8-bit file has."""
-    out = bytearray()
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return text.encode(codec)
+        except UnicodeEncodeError:
+            pass
+    out = bytearray()                      # both kinds at once: cp1252 punctuation, C1 bytes
     for ch in text:
         o = ord(ch)
         if o < 0x100:

@@ -29,7 +29,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -312,20 +311,31 @@ class ThreadRunner(Runner):
     def __init__(self, ox_store: ox.Store, *, workers: int, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.ox = ox_store
-        self.pool = ThreadPoolExecutor(max_workers=max(1, workers),
-                                       thread_name_prefix="kg-query")
+        self.slots = threading.BoundedSemaphore(max(1, workers))
 
     def run(self, job: Job) -> bytes:
-        future = self.pool.submit(execute, self.ox, job)
-        try:
-            return future.result(timeout=self.timeout)
-        except FutureTimeout:
-            raise _timeout_error(self.timeout) from None
-        except EngineError as e:
-            raise engine_error(e.kind, e.message) from e
+        if not self.slots.acquire(timeout=self.timeout):
+            raise QueryTimeout(f"all query threads stayed busy for {self.timeout:g} s; "
+                               "retry later")
+        outcome: list[Any] = []
 
-    def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        def work() -> None:
+            try:
+                outcome.append(execute(self.ox, job))
+            except EngineError as e:
+                outcome.append(e)
+            finally:
+                self.slots.release()
+
+        # A daemon thread: a runaway query must not hold the process open at exit.
+        thread = threading.Thread(target=work, daemon=True, name="kg-query")
+        thread.start()
+        thread.join(self.timeout)
+        if not outcome:
+            raise _timeout_error(self.timeout)
+        if isinstance(outcome[0], EngineError):
+            raise engine_error(outcome[0].kind, outcome[0].message)
+        return outcome[0]
 
 
 # -- a remote SPARQL endpoint --------------------------------------------------------------

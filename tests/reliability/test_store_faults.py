@@ -7,6 +7,7 @@ again and must hold exactly what it held before.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -60,18 +61,18 @@ def test_store_locked_by_another_process_is_a_clear_error(filled: Path) -> None:
     assert _snapshot(filled) == before
 
 
-def _as_nobody() -> None:
-    os.setgid(65534)
-    os.setuid(65534)
-
-
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to drop to an unprivileged user")
-def test_read_only_store_folder_is_a_clear_error(filled: Path, tmp_path: Path) -> None:
-    # root writes anywhere, so the child drops to "nobody", for whom the folder is read-only
-    os.chmod(tmp_path, 0o755)
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"),
+                    reason="needs root and unshare for a private read-only mount")
+def test_read_only_store_folder_is_a_clear_error(filled: Path) -> None:
+    # Root writes anywhere, so the child gets its own mount namespace in which the store
+    # folder is bind-mounted read-only: the read-only disk a user would meet.
     before = _snapshot(filled)
-    env = {**os.environ, "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    result = _kg(filled, "ingest", str(SAMPLES), preexec=_as_nobody, env=env)
+    folder = shlex.quote(str(filled))
+    kg = " ".join(shlex.quote(a) for a in [*KG, "--store", str(filled), "ingest", str(SAMPLES)])
+    script = (f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && "
+              f"exec {kg}")
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True,
+                            text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 5, result.stderr
     assert "error:" in result.stderr and "Traceback" not in result.stderr
     assert _snapshot(filled) == before
