@@ -72,12 +72,12 @@ class Pipeline:
         from rdflib import Literal, URIRef
 
         from kg.ns import DCTERMS, ONTOLOGY_IRI
-        from kg.ontology import ontology_digest, ontology_graph
+        from kg.ontology import ontology_digest, skolem_ontology_graph
 
         graph, digest = URIRef(ONTOLOGY_IRI), ontology_digest()
         if not self.store.ask(f'ASK {{ GRAPH <{graph}> {{ <{graph}> <{DCTERMS.hasVersion}> '
                               f'"{digest}" }} }}'):
-            triples = [*ontology_graph(), (graph, DCTERMS.hasVersion, Literal(digest))]
+            triples = [*skolem_ontology_graph(), (graph, DCTERMS.hasVersion, Literal(digest))]
             self.store.replace_graph(graph, triples)  # type: ignore[arg-type]
         self._vocabulary_checked = True
 

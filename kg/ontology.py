@@ -67,6 +67,18 @@ def ontology_graph(*, shapes: bool = False) -> Graph:
     return g
 
 
+def skolem_ontology_graph() -> Graph:
+    """The ontology with its blank nodes (OWL lists, axioms) replaced by stable IRIs.
+
+    Canonical labelling first makes the names the same on every run, so that a store
+    holds one deterministic copy (remote stores cannot round-trip blank nodes).
+    """
+    from rdflib.compare import to_canonical_graph
+
+    canon = to_canonical_graph(ontology_graph())
+    return canon.skolemize(authority=ONTOLOGY_IRI + "/", basepath="genid/")
+
+
 def ontology_digest() -> str:
     """A hash of the ontology files, to tell whether a store holds the current version."""
     import hashlib

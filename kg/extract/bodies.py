@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kg.extract.fold import Views, phrase_rx, views, words
+from kg.extract.fold import Views, hits, register, trie_pattern, views
 from kg.extract.model import Body
 from kg.extract.places import UNIT_WORDS, Unit, lookup, slug
 from kg.extract.rules import ISSUER_CODES
@@ -83,13 +83,10 @@ def _fold_key(s: str) -> str:
 
 
 _FORMS_BARE = {_fold_key(k): v for k, v in BODY_FORMS.items()}
-_FORM_RX = phrase_rx(_FORMS_BARE)
+FORM_TABLE = register("form", _FORMS_BARE)
 _UNIT_BARE = {_fold_key(k): v for k, v in UNIT_WORDS.items()}
-_UNIT_RX = re.compile(
-    r" {1,3}(" + "|".join(re.escape(k) for k in sorted(_UNIT_BARE, key=len, reverse=True))
-    + r")(?![a-z0-9])")
-_PLACE_RX = re.compile("(" + "|".join(
-    re.escape(k) for k in sorted(_UNIT_BARE, key=len, reverse=True)) + r") ")
+_UNIT_RX = re.compile(r" {1,3}(" + trie_pattern(_UNIT_BARE) + r")(?![a-z0-9])")
+UNIT_TABLE = register("unit", _UNIT_BARE)
 
 
 @dataclass
@@ -158,11 +155,14 @@ def _units_after(v: Views, pos: int, level: str | None, prefix: str | None
 def place_mentions(v: Views) -> list[tuple[Unit, int, int]]:
     """Places written with their unit word ("phường Đức Giang", "Quận Long Biên")."""
     out = []
-    for m in words(_PLACE_RX, v.bare):
-        level, prefix = _UNIT_BARE[m.group(1)]
-        units, end = _units_after(v, m.end(), level, prefix)
+    bare = v.bare
+    for s, e in hits(v, UNIT_TABLE):
+        if bare[e:e + 1] != " ":
+            continue
+        level, prefix = _UNIT_BARE[bare[s:e]]
+        units, end = _units_after(v, e + 1, level, prefix)
         if units:
-            out.append((units[0], m.start(), end))
+            out.append((units[0], s, end))
     return out
 
 
@@ -216,9 +216,8 @@ class BodyFinder:
     _end_keys: list[int] = field(default_factory=list)
 
     def run(self) -> list[tuple[int, int, str]]:
-        for m in words(_FORM_RX, self.v.bare):
-            form = _FORMS_BARE[m.group(1)]
-            end = m.end()
+        for ms, end in hits(self.v, FORM_TABLE):
+            form = _FORMS_BARE[self.v.bare[ms:end]]
             unit: Unit | None = None
             level = form.level
             um = _UNIT_RX.match(self.v.bare, end)
@@ -242,8 +241,8 @@ class BodyFinder:
                 else:
                     level = form.level or self._default_level()
                     unit = self.home.at(level)
-            key = self.add(form, level, unit, self.v.text[m.start():end], m.start(), end)
-            self.spans.append((m.start(), end, key))
+            key = self.add(form, level, unit, self.v.text[ms:end], ms, end)
+            self.spans.append((ms, end, key))
         return self.spans
 
     def _prefer(self, cands: list[Unit]) -> Unit:

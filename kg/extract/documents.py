@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract.dates import date_after, date_at
-from kg.extract.fold import Views, phrase_rx, views, words
+from kg.extract.fold import Views, hits, register, views
 from kg.extract.ids import ParsedId, scan
 from kg.extract.model import DocumentRef
 from kg.extract.rules import ISSUE_DATE_LABELS, TYPE_WORDS
@@ -24,9 +24,9 @@ _TYPE_BARE = {_bare(k): v for k, v in TYPE_WORDS.items()}
 _TYPE_ALT = "|".join(re.escape(k) for k in sorted(_TYPE_BARE, key=len, reverse=True))
 # a type word, then "số"/"số:" → the number that follows
 _TYPE_BEFORE = re.compile(rf"(?<![a-z0-9])({_TYPE_ALT})(?: {{1,3}}so)? {{0,2}}:? {{0,3}}$")
-_TYPE_ANY = phrase_rx(_TYPE_BARE)
+TYPE_TABLE = register("type", _TYPE_BARE)
 _NUMBER_ONLY = re.compile(r"( {1,3}so)? {0,2}:? {0,3}(\d{1,4})(?![\d/\-]| ?[-/] ?[a-z])")
-_COUNT = re.compile(rf"(?<![\d/\-])(\d{{1,3}}) ({_TYPE_ALT})(?![a-z0-9])")
+_COUNT_NUM = re.compile(r"(?<![\d/\-])(\d{1,3}) $")   # "01 " before a type word
 _SO_BEFORE = re.compile(rf"(?<![a-z0-9])(?:(?:{_TYPE_ALT}) {{1,2}})?so {{0,2}}:? {{0,3}}$")
 _PLACE_DATE = re.compile(r"[a-z], {0,2}ngay {0,3}")
 _DETAIL_STOP = {"cho", "theo", "của", "tại", "ngày", "số", "và", "với", "để", "như", "trên", "đã",
@@ -120,32 +120,31 @@ def find_mentions(v: Views) -> list[Mention]:
         out.append(Mention(start, p.end, "id", typ, p, p.number))
         taken.append((start, p.end))
     ti = 0
-    for m in words(_TYPE_ANY, v.bare):
-        while ti < len(taken) and taken[ti][1] <= m.start():
+    bare, flat = v.bare, v.flat
+    for ms, me in hits(v, TYPE_TABLE):
+        typ = _TYPE_BARE[bare[ms:me]]
+        if ms >= 2 and bare[ms - 1] == " " and bare[ms - 2].isdigit() and \
+                not flat[ms].isupper():
+            c = _COUNT_NUM.search(bare, max(0, ms - 4), ms)
+            if c:
+                out.append(Mention(c.start(), me, "count", typ, number=c.group(1)))
+        while ti < len(taken) and taken[ti][1] <= ms:
             ti += 1
-        if ti < len(taken) and taken[ti][0] <= m.start() < taken[ti][1]:
+        if ti < len(taken) and taken[ti][0] <= ms < taken[ti][1]:
             continue
-        typ = _TYPE_BARE[m.group(1)]
-        n = _NUMBER_ONLY.match(v.bare, m.end())
+        n = _NUMBER_ONLY.match(bare, me)
         if n and (n.group(1) or not re.fullmatch(r"(19|20)\d\d", n.group(2))) and \
-                not any(c in v.text[m.end():n.start(2)] for c in "\n|"):
-            if v.bare[n.end():n.end() + 1].isalpha():
+                not any(c in v.text[me:n.start(2)] for c in "\n|"):
+            if bare[n.end():n.end() + 1].isalpha():
                 continue
-            out.append(Mention(m.start(), n.end(), "number", typ, number=n.group(2)))
+            out.append(Mention(ms, n.end(), "number", typ, number=n.group(2)))
             continue
-        nxt = v.bare[m.end():m.end() + 5]
-        if nxt.startswith(" nay") and not nxt[4:5].isalpha():
-            out.append(Mention(m.start(), m.end() + 4, "this", typ))
+        if bare.startswith(" nay", me) and not bare[me + 4:me + 5].isalpha():
+            out.append(Mention(ms, me + 4, "this", typ))
             continue
-        first = v.flat[m.start()]
-        if first.isupper():
-            end = typed_phrase(v, m.end(), min(len(v.flat), m.end() + 120))
-            out.append(Mention(m.start(), end, "typed", typ, typed_word_end=m.end()))
-    for m in _COUNT.finditer(v.bare):
-        if v.flat[m.start(2)].isupper():
-            continue
-        out.append(Mention(m.start(), m.end(), "count", _TYPE_BARE[m.group(2)],
-                           number=m.group(1)))
+        if flat[ms].isupper():
+            end = typed_phrase(v, me, min(len(flat), me + 120))
+            out.append(Mention(ms, end, "typed", typ, typed_word_end=me))
     out.sort(key=lambda x: (x.start, -x.end))
     # a count mention ("01 nghị quyết") wins over the bare type word inside it
     dedup: list[Mention] = []

@@ -3,13 +3,17 @@
 Matching runs on these views so that damage real texts carry (Ð for Đ, odd dashes and
 spaces, line breaks inside references, wrong case, misplaced tone marks) is folded away
 while every match still maps one-to-one back to a span of the text as given.
+
+Phrase tables (type words, relation cues, body forms, posts…) are registered here and
+found together by one compiled scan of the bare view (`hits`), done once a text.
 """
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # One character in, one character out: look-alikes and typographic variants.
@@ -53,6 +57,7 @@ class Views:
     flat: str
     low: str
     bare: str
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def views(text: str) -> Views:
@@ -70,8 +75,7 @@ def views(text: str) -> Views:
     low = flat.lower()
     if len(low) != len(flat):  # rare: a character whose lower case is two characters
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in flat)
-    bare = low.translate(_bare_table())
-    return Views(text, flat, low, bare)
+    return Views(text, flat, low, _bare_view(low))
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +83,52 @@ def _bare_table() -> dict[int, str]:
     """Latin letters with diacritics (Latin-1 to Latin Extended Additional) → base letter."""
     chars = [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
     return {i: _bare(chr(i)) for i in chars if _bare(chr(i)) != chr(i)}
+
+
+# The bare view in C: lower-case letters whose bare form is one ASCII letter get a byte of
+# a charmap codec (Vietnamese first), bytes.translate maps the byte to the bare letter;
+# the few other characters (placeholder NUL) are patched from the slow table.
+_VIET = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+
+
+@lru_cache(maxsize=1)
+def _charmap() -> tuple[object, bytes]:
+    tab = _bare_table()
+    slots: list[str] = []
+    for c in [*_VIET, *(chr(i) for i in range(0xC0, 0x250))]:
+        b = tab.get(ord(c), c)
+        if c not in slots and c != b and len(b) == 1 and b.isascii() and c.lower() == c:
+            slots.append(c)
+    slots = slots[:128]
+    pad = 128 - len(slots)
+    dec = "".join(map(chr, range(128))) + "".join(slots) + "".join(
+        chr(0xE000 + i) for i in range(pad))
+    to_bare = bytes([*range(128), *(ord(tab[ord(c)]) for c in slots), *([0] * pad)])
+    return codecs.charmap_build(dec), to_bare
+
+
+def _placeholder(e: UnicodeError) -> tuple[bytes, int]:
+    assert isinstance(e, UnicodeEncodeError)
+    return b"\x00" * (e.end - e.start), e.end
+
+
+codecs.register_error("kg-bare-fold", _placeholder)
+_NUL_RUN = re.compile("\x00+")
+
+
+def _bare_view(low: str) -> str:
+    """`low` without diacritics: same as `low.translate(_bare_table())`, ten times faster.
+
+    >>> _bare_view("ðặng ß \\x00 ŋ 𝑾") == "ðặng ß \\x00 ŋ 𝑾".translate(_bare_table())
+    True
+    """
+    enc, to_bare = _charmap()
+    data = codecs.charmap_encode(low, "kg-bare-fold", enc)[0]  # type: ignore[attr-defined]
+    out = data.translate(to_bare).decode("latin-1")
+    if "\x00" in out:
+        tab = _bare_table()
+        out = _NUL_RUN.sub(lambda m: low[m.start():m.end()].translate(tab), out)
+    return out
 
 
 def bare(s: str) -> str:
@@ -91,14 +141,40 @@ def bare(s: str) -> str:
     return low.translate(_bare_table())
 
 
+def trie_pattern(phrases: Iterable[str]) -> str:
+    """One regular expression for a set of literal phrases, factored by common prefixes
+    (the regex engine then tries a handful of branches at a position, not every phrase).
+    Greedy optional tails make the longest phrase win, as longest-first alternation does.
+
+    >>> rx = re.compile(trie_pattern(["ke hoach", "ke", "kem"]))
+    >>> rx.pattern.count("ke"), rx.match("ke hoach").group(), rx.match("ke ho").group()
+    (1, 'ke hoach', 'ke')
+    """
+    root: dict = {}
+    for p in phrases:
+        node = root
+        for ch in p:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(alts) + ")?"
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
+
+
 def phrase_rx(phrases: Iterable[str]) -> re.Pattern[str]:
     """One pattern for a table of folded phrases, longest first, ending at a word end.
 
     The start boundary is checked by `words()` rather than by a look-behind, which keeps
     the pattern's literal prefixes visible to the regex engine (twice as fast).
     """
-    alts = sorted(set(phrases), key=len, reverse=True)
-    return re.compile("(" + "|".join(re.escape(p) for p in alts) + r")(?![a-z0-9])")
+    return re.compile("(" + trie_pattern(set(phrases)) + r")(?![a-z0-9])")
 
 
 def words(rx: re.Pattern[str], bare_text: str, start: int = 0,
@@ -113,3 +189,64 @@ def words(rx: re.Pattern[str], bare_text: str, start: int = 0,
         i = m.start()
         if i == 0 or not (bare_text[i - 1].isalnum() and bare_text[i - 1].isascii()):
             yield m
+
+
+# --- phrase tables, found together --------------------------------------------------------
+
+_TABLES: dict[str, frozenset[str]] = {}
+_compiled: list = []     # [(version, pattern, {phrase: {table: longest table phrase}})]
+
+
+def register(name: str, phrases: Iterable[str]) -> str:
+    """Add a table of folded phrases (each starting with a letter) to the shared scan."""
+    _TABLES[name] = frozenset(p for p in phrases if p)
+    _compiled.clear()
+    return name
+
+
+def _scanner() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple]]:
+    if not _compiled:
+        union = set().union(*_TABLES.values())
+        body = "(" + trie_pattern(union) + r")(?![a-z0-9])"
+        longest: dict[str, tuple] = {}
+        for u in union:
+            row = []
+            for name, table in _TABLES.items():
+                best = max((p for p in table if u.startswith(p) and (
+                    len(p) == len(u) or not (u[len(p)].isascii() and u[len(p)].isalnum()))),
+                    key=len, default=None)
+                if best is not None:
+                    row.append((name, len(best)))
+            longest[u] = tuple(row)
+        _compiled.append((re.compile(r"[^a-z0-9]" + body), re.compile(body), longest))
+    return _compiled[0]
+
+
+def hits(v: Views, name: str) -> list[tuple[int, int]]:
+    """Spans of the phrases of table `name` in `v`: each at a word start, the longest of
+    the table there, not overlapping an earlier one (as a longest-first scan finds them).
+
+    >>> register("_doc", ["ke hoach", "ke"]) and None
+    >>> hits(views("Kế hoạch; phokế kế"), "_doc")
+    [(0, 8), (16, 18)]
+    """
+    found = v.cache.get("hits")
+    if found is None:
+        found = v.cache["hits"] = _scan(v.bare)
+    return found.get(name, [])
+
+
+def _scan(bare_text: str) -> dict[str, list[tuple[int, int]]]:
+    at_space, at_start, longest = _scanner()
+    out: dict[str, list[tuple[int, int]]] = {name: [] for name in _TABLES}
+    ends = dict.fromkeys(_TABLES, -1)
+    search = at_space.search
+    m = at_start.match(bare_text) or search(bare_text, 0)
+    while m is not None:
+        p = m.start(1)
+        for name, n in longest[m.group(1)]:
+            if p >= ends[name]:
+                out[name].append((p, p + n))
+                ends[name] = p + n
+        m = search(bare_text, p)
+    return out

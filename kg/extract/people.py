@@ -11,7 +11,7 @@ import re
 from kg.extract.bodies import BodyFinder
 from kg.extract.dates import all_dates
 from kg.extract.documents import Docs
-from kg.extract.fold import Views, phrase_rx, views, words
+from kg.extract.fold import Views, hits, phrase_rx, register, views
 from kg.extract.model import Event, Person
 from kg.extract.rules import HONORIFICS, POSTS, SIGNER_TITLES, SURNAMES
 
@@ -20,9 +20,10 @@ def _bare(s: str) -> str:
     return views(s).bare
 
 
-_HON_RX = phrase_rx(_bare(h) for h in HONORIFICS)
+HON_TABLE = register("honorific", [_bare(h) for h in HONORIFICS])
 _POST_BARE = sorted({_bare(p) for p in POSTS}, key=len, reverse=True)
 _POST_RX = phrase_rx(_POST_BARE)
+POST_TABLE = register("post", _POST_BARE)
 _DASH = re.compile(r" {0,3}[-,:] {0,3}| {1,3}")
 _SIGN_RX = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(_bare(t)) for t in sorted(
     SIGNER_TITLES, key=len, reverse=True)) + r")$")
@@ -94,8 +95,7 @@ def find_people(v: Views, bf: BodyFinder) -> list[Person]:
         elif found[name].role is None and role:
             found[name].role = role
 
-    for m in words(_HON_RX, v.bare):
-        pos = m.end()
+    for _, pos in hits(v, HON_TABLE):
         while pos < len(v.flat) and v.flat[pos] == " ":
             pos += 1
         got = _name_at(v.flat, pos, need_surname=False, text=v.text)
@@ -110,10 +110,10 @@ def find_people(v: Views, bf: BodyFinder) -> list[Person]:
                 role = r[0]
         add(name, role, pos, end)
     # "Chủ tịch UBND phường Lương Hồng Điệp": a post, then a name with a known surname
-    for m in words(_POST_RX, v.bare):
-        if not v.flat[m.start()].isupper():
+    for ps, _ in hits(v, POST_TABLE):
+        if not v.flat[ps].isupper():
             continue
-        r = _role_at(v, m.start())
+        r = _role_at(v, ps)
         if not r:
             continue
         pos = r[1]
@@ -141,8 +141,9 @@ def _body_in(bf: BodyFinder, start: int, end: int) -> str | None:
     return None
 
 
-_EVENT_RX = re.compile(r"(?<![a-z])(hoi nghi so ket|hoi nghi tong ket|hoi nghi doi thoai|"
-                       r"buoi doi thoai|doi thoai truc tiep|hoi nghi|le ky niem|dai hoi)(?![a-z])")
+_EVENTS = ("hoi nghi so ket", "hoi nghi tong ket", "hoi nghi doi thoai", "buoi doi thoai",
+           "doi thoai truc tiep", "hoi nghi", "le ky niem", "dai hoi")
+EVENT_TABLE = register("event", _EVENTS)
 _PAGE_META = re.compile(r"(?:ngay dang|luot xem|view count|luot doc|cap nhat)")
 
 
@@ -150,23 +151,23 @@ def find_events(v: Views, bf: BodyFinder, docs: Docs) -> list[Event]:
     """Conferences and dialogues, with the dates of their sentence (not page dates)."""
     out: list[Event] = []
     seen: set[str] = set()
-    for m in _EVENT_RX.finditer(v.bare):
-        kind = m.group(1)
+    for ms, me in hits(v, EVENT_TABLE):
+        kind = v.bare[ms:me]
         kind_key = ("so-ket" if "so ket" in kind else "tong-ket" if "tong ket" in kind else
                     "doi-thoai" if "doi thoai" in kind else "ky-niem" if "ky niem" in kind else
                     "dai-hoi" if "dai hoi" in kind else "hoi-nghi")
-        end = m.end()
-        while end < len(v.text) and end < m.end() + 120 and v.text[end] not in ".;\n,":
+        end = me
+        while end < len(v.text) and end < me + 120 and v.text[end] not in ".;\n,":
             end += 1
-        label = " ".join(v.text[m.start():end].split())
-        sent_end = v.text.find(".", m.end())
-        sent_end = len(v.text) if sent_end < 0 else sent_end
-        line_start = v.text.rfind("\n", 0, m.start()) + 1
-        dates = [d.iso for d in all_dates(v.bare, m.end(), sent_end)
+        label = " ".join(v.text[ms:end].split())
+        sent_end = v.text.find(".", me, me + 600)   # bounded: a sentence, not the text
+        sent_end = min(len(v.text), me + 600) if sent_end < 0 else sent_end
+        line_start = v.text.rfind("\n", 0, ms) + 1
+        dates = [d.iso for d in all_dates(v.bare, me, sent_end)
                  if not _PAGE_META.search(v.bare[max(line_start, d.start - 30):d.start])]
         reviews = None
         for mm in docs.mentions:
-            if m.end() <= mm.start < end + 40 and mm.key:
+            if me <= mm.start < end + 40 and mm.key:
                 reviews = mm.key
                 break
         if kind_key in ("hoi-nghi",) and not dates:
@@ -176,8 +177,8 @@ def find_events(v: Views, bf: BodyFinder, docs: Docs) -> list[Event]:
             continue
         seen.add(sig)
         out.append(Event(kind_key, label, dates[0] if dates else None, None, reviews,
-                         m.start(), end))
+                         ms, end))
         if len(dates) > 1:
             for d in dates[1:]:
-                out.append(Event(kind_key, label, d, None, reviews, m.start(), end))
+                out.append(Event(kind_key, label, d, None, reviews, ms, end))
     return out

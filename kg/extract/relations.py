@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kg.extract.documents import Mention
-from kg.extract.fold import Views, phrase_rx, views, words
+from kg.extract.fold import Views, hits, register, views
 from kg.extract.model import DocumentRef, Relation
 from kg.extract.rules import CUES, ISSUE_VERBS, Cue
 
@@ -25,7 +25,7 @@ def _bare(s: str) -> str:
 
 
 _CUES_BARE = {_bare(k): v for k, v in CUES.items()}
-_CUE_RX = phrase_rx(_CUES_BARE)
+CUE_TABLE = register("cue", _CUES_BARE)
 _ISSUE_RX = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
     re.escape(_bare(k)) for k in ISSUE_VERBS) + r")(?![a-z0-9])")
 _PREAMBLE_END = re.compile(r"\n *(?:Điều 1\b|Điều 1\.|QUYẾT NGHỊ|QUYẾT ĐỊNH *:|Chương I\b|I\. |"
@@ -45,7 +45,8 @@ class CueHit:
 
 def find_cues(v: Views) -> list[CueHit]:
     """Every relation cue, longest phrase first at a position."""
-    return [CueHit(m.start(), m.end(), _CUES_BARE[m.group(1)]) for m in words(_CUE_RX, v.bare)]
+    bare = v.bare
+    return [CueHit(s, e, _CUES_BARE[bare[s:e]]) for s, e in hits(v, CUE_TABLE)]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
