@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kg import __version__
-from kg.errors import InputError, KGError
+from kg.errors import InputError, KGError, StoreError
 from kg.extract import extract_source
 from kg.ids import Minter, source_key
 from kg.rdf import Emitter
@@ -96,7 +96,11 @@ class Pipeline:
     def ingest_paths(self, paths: Iterable[Path], *,
                      progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
                      keep_going: bool = True) -> IngestReport:
-        """Ingest every supported file under `paths`; bad files are reported, not fatal."""
+        """Ingest every supported file under `paths`; bad files are reported, not fatal.
+
+        A store error stops the run (the next sources would meet it too) and says which
+        source was not stored and how many were: running the command again finishes.
+        """
         report = IngestReport()
         files = list(iter_paths(paths))
         for path in (progress(files) if progress else files):
@@ -107,6 +111,9 @@ class Pipeline:
                     raise
                 log.warning("%s", e.message)
                 report.results.append(IngestResult(str(path), error=e.message))
+            except StoreError as e:
+                raise StoreError(f"{path} was not stored ({len(report.ok)} of {len(files)} "
+                                 f"sources stored before it): {e.message}") from e
         return report
 
     def ingest_bytes(self, data: bytes, *, name: str, locator: str) -> IngestResult:

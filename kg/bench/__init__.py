@@ -56,11 +56,13 @@ class Config:
     virtuoso: bool = True
     rdflib_sparql: bool = True
     rdflib_sparql_max_quads: int = 3_000_000
+    analytics_budget: float = 600.0
 
     @classmethod
     def quick_config(cls, **kw: object) -> Config:
-        c = cls(quick=True, sizes=[2_000], repeats=3, mix_seconds=5.0, extract_files=80,
-                ingest_gazette_files=40, ingest_docs=300, page_repeats=8, cold_starts=2)
+        c = cls(quick=True, sizes=[2_000], repeats=3, mix_seconds=5.0, extract_files=40,
+                ingest_gazette_files=40, ingest_docs=300, page_repeats=8, cold_starts=2,
+                analytics_budget=40.0)
         for k, v in kw.items():
             setattr(c, k, v)
         return c

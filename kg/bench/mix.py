@@ -68,9 +68,11 @@ def query(kind: str, p: Params, rng: random.Random) -> str:
     pre = sparql_prefixes()
     if kind == "doc_by_id":
         ident = rng.choice(p.ids).replace('"', "")
-        return pre + f"""SELECT ?d ?label ?date ?issuer WHERE {{ ?d eli:id_local "{ident}" ;
-          rdfs:label ?label . OPTIONAL {{ ?d eli:date_document ?date }}
-          OPTIONAL {{ ?d eli:passed_by ?issuer }} }}"""
+        # Per graph, then DISTINCT: a document restated by many sources would otherwise
+        # multiply its facts across the union of graphs (a bag, in pyoxigraph).
+        return pre + f"""SELECT DISTINCT ?d ?label ?date ?issuer WHERE {{ GRAPH ?g {{
+          ?d eli:id_local "{ident}" ; rdfs:label ?label .
+          OPTIONAL {{ ?d eli:date_document ?date }} OPTIONAL {{ ?d eli:passed_by ?issuer }} }} }}"""
     if kind == "trace_up":
         return pre + f"SELECT DISTINCT ?up WHERE {{ <{rng.choice(p.leaves)}> ({UP})+ ?up }}"
     if kind == "trace_down":
@@ -82,8 +84,8 @@ def query(kind: str, p: Params, rng: random.Random) -> str:
         word = rng.choice(p.words).lower().replace('"', "")
         return pre + f"""SELECT ?d ?t WHERE {{ ?d eli:title ?t
           FILTER(CONTAINS(LCASE(STR(?t)), "{word}")) }} LIMIT 50"""
-    return pre + """SELECT ?type ?year (COUNT(DISTINCT ?d) AS ?n) WHERE {
-      ?d a kg:Document ; kg:documentType ?type ; kg:year ?year } GROUP BY ?type ?year"""
+    return pre + """SELECT ?type ?year (COUNT(DISTINCT ?d) AS ?n) WHERE { GRAPH ?g {
+      ?d a kg:Document ; kg:documentType ?type ; kg:year ?year } } GROUP BY ?type ?year"""
 
 
 @dataclass

@@ -157,8 +157,8 @@ def place_mentions(v: Views) -> list[tuple[Unit, int, int]]:
     out = []
     bare = v.bare
     for s, e in hits(v, UNIT_TABLE):
-        if bare[e:e + 1] != " ":
-            continue
+        if bare[e:e + 1] != " " or not v.flat[e + 1:e + 5].lstrip(" ")[:1].isupper():
+            continue    # "xã hội", "thành phố trực thuộc": no name follows
         level, prefix = _UNIT_BARE[bare[s:e]]
         units, end = _units_after(v, e + 1, level, prefix)
         if units:

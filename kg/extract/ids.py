@@ -24,8 +24,9 @@ from kg.extract.rules import (
 _L = "A-Za-zĐđƯưƠơ"
 _SEG = f"[{_L}][{_L}0-9]{{0,11}}"
 _SYM = f"{_SEG}(?: ?[-/] ?{_SEG}){{0,5}}"
+# the look-behind follows the first digit so that the scan skips to digits in C
 _ID = re.compile(
-    rf"(?<![\w/.\-])(\d{{1,5}}) {{0,2}}"
+    rf"(\d(?<![\w/.\-]\d)\d{{0,4}}) {{0,2}}"
     rf"(?:/ {{0,2}}((?:19|20)\d\d) {{0,2}}/ {{0,2}}|([-/]) {{0,2}})"
     rf"({_SYM})"
 )

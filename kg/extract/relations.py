@@ -53,42 +53,36 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Clause-level sentences: ".", blank lines, table cells, headings and line starts that
     open a new clause ("Căn cứ", "Điều 2.", "- ", a date opening a table row).
 
-    One pass over the lines and one over the periods and bars: linear in the text.
+    Regular expressions over the whole text find the cuts; Python looks only at the lines
+    in capitals and at the periods: linear in the text.
     """
     n = len(text)
     cuts = {0, n}
-    lines = text.split("\n")
-    starts, pos = [], 0
-    for ln in lines:
-        starts.append(pos)
-        pos += len(ln) + 1
-    caps = [_caps(ln[:200]) for ln in lines]
-    for i in range(len(lines) - 1):
-        nl = starts[i + 1] - 1
-        prev = lines[i].rstrip(" \t")[-1:]
-        if prev in ("", ".", ";", ":", "!", "?", "|") or caps[i] != caps[i + 1] or (
-                caps[i] and caps[i + 1] and len(lines[i]) < 30) or \
-                _CLAUSE_START.match(lines[i + 1][:80].lstrip(" \t")):
+    cuts.update(m.end() + 1 for m in _LINE_END_CUT.finditer(text))
+    first = _BLANK_FIRST.match(text)
+    if first:
+        cuts.add(first.end())
+    cuts.update(m.end() for m in _LINE_START_CUT.finditer(text))
+    caps = {m.start(1) for m in _CAPS_CANDIDATE.finditer("\n" + text) if _caps(m.group(1))}
+    caps = {a - 1 for a in caps}
+    for a in caps:        # a heading in capitals starts and ends a clause
+        nl = text.find("\n", a)
+        if nl >= 0 and (nl + 1 not in caps or nl - a < 30):
             cuts.add(nl + 1)
-    for m in _CUT.finditer(text):
-        i = m.start()
-        if text[i] == "|":
-            cuts.add(i + 1)
-            continue
-        if i + 1 < n and text[i + 1] not in " \n":
-            continue
-        j = i - 1
-        while j >= 0 and i - j < 12 and (text[j].isalpha() or text[j] == "/"):
-            j -= 1
-        word = text[j + 1:i].lower()
-        k = i + 1
-        while k < n and k < i + 12 and text[k] in " \n":
-            k += 1
+        if a > 0 and text.rfind("\n", 0, a - 1) + 1 not in caps:
+            cuts.add(a)
+    cuts.update(m.end() for m in _BAR.finditer(text))
+    word_before = _WORD_BEFORE.search
+    for m in _PERIOD.finditer(text):
+        i, k = m.start(), m.end()
+        w = word_before(text, max(0, i - 11), i)
+        word = w.group().lower() if w else ""
         if word not in _ABBREV and len(word) != 1 and (
                 k >= n or text[k].isupper() or text[k].isdigit() or text[k] in "-•(\"“["):
             cuts.add(i + 1)
     pts = sorted(cuts)
-    return [(a, b) for a, b in zip(pts, pts[1:], strict=False) if text[a:b].strip()]
+    return [(a, b) for a, b in zip(pts, pts[1:], strict=False) if not text[a:b].isspace()
+            and a < b]
 
 
 def _caps(s: str) -> bool:
@@ -96,10 +90,20 @@ def _caps(s: str) -> bool:
     return s.upper() == s and len(_LETTER.findall(s)) >= 4
 
 
-_CUT = re.compile(r"[|.]")
+_BAR = re.compile(r"\|")
+_PERIOD = re.compile(r"\.(?:(?=[ \n])[ \n]{0,11}|\Z)")
+_WORD_BEFORE = re.compile(r"(?:[^\W\d_]|/){1,11}\Z")
+# characters that change in upper case; a line with none in its first 200 may be a heading
+_CHANGES = "".join(c for c in map(chr, range(0x10000)) if c.upper() != c and c != "\n")
+_NO_LOWER = "[^\\n" + re.escape(_CHANGES).replace("]", "\\]") + "]"
+_CAPS_CANDIDATE = re.compile(rf"\n(?=({_NO_LOWER}{{200}}|{_NO_LOWER}{{4,199}}(?=\n|\Z)))")
+# a line ending in punctuation, or a blank line: the cut is after the next "\n"
+_LINE_END_CUT = re.compile(r"[.;:!?|\n][ \t]*(?=\n)")
+_BLANK_FIRST = re.compile(r"[ \t]*\n")
 _LETTER = re.compile(r"[^\W\d_]")
-_CLAUSE_START = re.compile(r"(?:Căn cứ|Xét|Theo đề nghị|Thực hiện|Điều \d|Chương [IVX]|[-•+] |"
+_CLAUSE_START = (r"(?:Căn cứ|Xét|Theo đề nghị|Thực hiện|Điều \d|Chương [IVX]|[-•+] |"
                            r"[a-zđ]\) |\d{1,2}\. |[IVX]{1,4}\. |\(|\d{1,2}/\d{1,2}/\d{4} )")
+_LINE_START_CUT = re.compile(r"\n(?=[ \t]{0,79}" + _CLAUSE_START + ")")
 
 
 def preamble_end(text: str) -> int:
@@ -129,12 +133,23 @@ class Linker:
         self._body_end_keys = sorted(e for _, e in self.body_ends)
         self._m_starts = m_starts = [m.start for m in self.mentions]
         c_starts = [c.start for c in cues]
-        for s, e in sentences(self.v.text):
+        sents = sentences(self.v.text)
+        s_starts = [a for a, _ in sents]
+        done = -1
+        for c in cues:        # only a sentence with a cue can state a relation
+            i = bisect.bisect_right(s_starts, c.start) - 1
+            if i <= done or i < 0:
+                continue
+            done = i
+            s, e = sents[i]
             ms = self.mentions[bisect.bisect_left(m_starts, s):bisect.bisect_left(m_starts, e)]
+            if not ms:
+                continue
             cs = cues[bisect.bisect_left(c_starts, s):bisect.bisect_left(c_starts, e)]
             cs = [c for c in cs if not self._inside(c)
                   and (not c.cue.opener or not self.v.text[s:c.start].strip(" \n-+•("))]
-            self._sentence(s, e, ms, cs, pre_end)
+            if cs:
+                self._sentence(s, e, ms, cs, pre_end)
         return list(self.out.values())
 
     def _inside(self, c: CueHit) -> bool:

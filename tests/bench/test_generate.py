@@ -132,8 +132,9 @@ def test_texts_state_what_the_dump_says(tmp_path):
             assert ident in text
         if m["id"]:
             assert f"Số: {m['id']}" in text or f"Số {m['id']}" in text
-            assert "Căn cứ" in text or m["issuer"].startswith(("thanh-uy", "quan-uy", "dang-uy",
-                                                                "ban-", "bo-chinh-tri"))
+        rels = {rel for _, rel, _ in m["relations"]}
+        assert ("based_on" in rels) == ("Căn cứ " in text)
+        assert ("implements" in rels) == ("Thực hiện " in text or "cụ thể hóa" in text)
 
 
 def test_extractor_reads_the_generated_numbers(tmp_path):

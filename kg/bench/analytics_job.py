@@ -1,0 +1,34 @@
+"""Time kg.analytics on a store folder, in a process of its own (the parent can kill it).
+
+`python -m kg.bench.analytics_job STORE PARAMS.json N` prints one JSON object: for each
+function, the seconds of each call and the size of each answer.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+
+def main(store_dir: str, params_file: str, n: int) -> None:
+    from kg.analytics import applies_to, trace_down, trace_up
+    from kg.store.oxigraph import OxigraphStore
+
+    p = json.loads(open(params_file, encoding="utf-8").read())
+    store = OxigraphStore(store_dir, read_only=True)
+    out = {}
+    for name, fn, args in (("trace_down", trace_down, p["roots"]),
+                           ("trace_up", trace_up, p["leaves"]),
+                           ("applies_to", applies_to, p["bodies"])):
+        times, sizes = [], []
+        for a in (args * n)[:n]:
+            t = time.perf_counter()
+            res = fn(store, a)
+            times.append(time.perf_counter() - t)
+            sizes.append(len(res.get("nodes", res.get("documents", [])) or []))
+            out[name] = {"seconds": times, "sizes": sizes}
+            print(json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
