@@ -160,9 +160,10 @@ def find_mentions(v: Views) -> list[Mention]:
 
 def doc_date(v: Views, m: Mention) -> str | None:
     """The issue date written right after a mention (or a label "Ngày ban hành:")."""
-    line_start = v.text.rfind("\n", 0, m.start) + 1
-    row = v.bare[line_start:m.start]
-    if row.rstrip().endswith("ban hanh"):   # "09/07/2013 Văn bản được ban hành 30/2013/…"
+    line_start = v.text.rfind("\n", max(0, m.start - 300), m.start) + 1
+    # "09/07/2013 Văn bản được ban hành 30/2013/…" (a table row of at most 300 characters)
+    if (line_start or m.start <= 300) and \
+            v.bare[line_start:m.start].rstrip().endswith("ban hanh"):
         d = date_at(v.bare, line_start)
         if d:
             return d.iso
@@ -175,8 +176,9 @@ def doc_date(v: Views, m: Mention) -> str | None:
         if d:
             return d.iso
     # "Ngày 04/7/2018, Quận ủy ban hành Kế hoạch số 149-KH/QU"
-    lo = max(v.text.rfind(".", 0, m.start) + 1, v.text.rfind(";", 0, m.start) + 1,
-             v.text.rfind("\n\n", 0, m.start) + 1, m.start - 160)
+    lo = max(0, m.start - 160)   # the clause before, at most 160 characters
+    lo = max(v.text.rfind(".", lo, m.start) + 1, v.text.rfind(";", lo, m.start) + 1,
+             v.text.rfind("\n\n", lo, m.start) + 1, lo)
     pre = _DATE_OPENS.search(v.bare, lo, m.start)
     if pre:
         d = date_at(v.bare, pre.end())

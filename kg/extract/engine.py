@@ -402,7 +402,9 @@ class _Run:
             issuer = self.bf.add(Form("quoc-hoi", "central", "Quốc hội"), "central", None, None,
                                  None, None)
         if issuer is None:
-            line_start = max(v.text.rfind(".", 0, m.start), v.text.rfind("\n", 0, m.start))
+            lo = max(0, m.start - 400)     # the sentence, at most 400 characters back
+            line_start = max(v.text.rfind(".", lo, m.start), v.text.rfind("\n", lo, m.start),
+                             lo - 1)
             for s, _, k in self.bf.ending_in(line_start, m.start):
                 if line_start < s < m.start:
                     issuer = k

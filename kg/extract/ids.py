@@ -10,7 +10,8 @@ constant and a scan is linear in the text; codes are checked against the tables 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from kg.extract.model import Correction
 from kg.extract.rules import (
@@ -118,10 +119,20 @@ def scan(flat: str) -> list[ParsedId]:
     """Every number-and-symbol in `flat` (a folded view of the text), in order."""
     out = []
     for m in _ID.finditer(flat):
-        p = _read(m)
+        p = _read_written(m.group())
         if p is not None:
-            out.append(p)
+            at = m.start()
+            out.append(ParsedId(p.id, p.number, p.year, p.symbol, p.family, p.type,
+                                p.issuer_code, at + p.start, at + p.end,
+                                [replace(c) for c in p.corrections], p.repaired))
     return out
+
+
+@lru_cache(maxsize=8192)
+def _read_written(written: str) -> ParsedId | None:
+    """`_read` of one matched string (a text repeats its references): offsets from 0."""
+    m = _ID.match(written)
+    return _read(m) if m else None
 
 
 def _read(m: re.Match[str]) -> ParsedId | None:

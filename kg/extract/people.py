@@ -162,7 +162,7 @@ def find_events(v: Views, bf: BodyFinder, docs: Docs) -> list[Event]:
         label = " ".join(v.text[ms:end].split())
         sent_end = v.text.find(".", me, me + 600)   # bounded: a sentence, not the text
         sent_end = min(len(v.text), me + 600) if sent_end < 0 else sent_end
-        line_start = v.text.rfind("\n", 0, ms) + 1
+        line_start = v.text.rfind("\n", max(0, ms - 31), ms) + 1   # only the last 30 count
         dates = [d.iso for d in all_dates(v.bare, me, sent_end)
                  if not _PAGE_META.search(v.bare[max(line_start, d.start - 30):d.start])]
         reviews = None

@@ -56,22 +56,27 @@ def sentences(text: str) -> list[tuple[int, int]]:
     Regular expressions over the whole text find the cuts; Python looks only at the lines
     in capitals and at the periods: linear in the text.
     """
+    pts = cut_points(text)
+    return [(a, b) for a, b in zip(pts, pts[1:], strict=False) if not text[a:b].isspace()]
+
+
+def cut_points(text: str) -> list[int]:
+    """The sorted clause boundaries of `text`, 0 and len(text) included (see `sentences`)."""
     n = len(text)
-    cuts = {0, n}
-    cuts.update(m.end() + 1 for m in _LINE_END_CUT.finditer(text))
+    cuts = [0, n]
+    cuts += [m.end() + 1 for m in _LINE_END_CUT.finditer(text)]
     first = _BLANK_FIRST.match(text)
     if first:
-        cuts.add(first.end())
-    cuts.update(m.end() for m in _LINE_START_CUT.finditer(text))
-    caps = {m.start(1) for m in _CAPS_CANDIDATE.finditer("\n" + text) if _caps(m.group(1))}
-    caps = {a - 1 for a in caps}
+        cuts.append(first.end())
+    cuts += [m.end() for m in _LINE_START_CUT.finditer(text)]
+    caps = {m.start(1) - 1 for m in _CAPS_CANDIDATE.finditer("\n" + text) if _caps(m.group(1))}
     for a in caps:        # a heading in capitals starts and ends a clause
         nl = text.find("\n", a)
         if nl >= 0 and (nl + 1 not in caps or nl - a < 30):
-            cuts.add(nl + 1)
+            cuts.append(nl + 1)
         if a > 0 and text.rfind("\n", 0, a - 1) + 1 not in caps:
-            cuts.add(a)
-    cuts.update(m.end() for m in _BAR.finditer(text))
+            cuts.append(a)
+    cuts += [m.end() for m in _BAR.finditer(text)]
     word_before = _WORD_BEFORE.search
     for m in _PERIOD.finditer(text):
         i, k = m.start(), m.end()
@@ -79,10 +84,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
         word = w.group().lower() if w else ""
         if word not in _ABBREV and len(word) != 1 and (
                 k >= n or text[k].isupper() or text[k].isdigit() or text[k] in "-•(\"“["):
-            cuts.add(i + 1)
-    pts = sorted(cuts)
-    return [(a, b) for a, b in zip(pts, pts[1:], strict=False) if not text[a:b].isspace()
-            and a < b]
+            cuts.append(i + 1)
+    return sorted(set(cuts))
 
 
 def _caps(s: str) -> bool:
@@ -133,15 +136,14 @@ class Linker:
         self._body_end_keys = sorted(e for _, e in self.body_ends)
         self._m_starts = m_starts = [m.start for m in self.mentions]
         c_starts = [c.start for c in cues]
-        sents = sentences(self.v.text)
-        s_starts = [a for a, _ in sents]
+        cuts = cut_points(self.v.text)   # sentences: between two cuts
         done = -1
         for c in cues:        # only a sentence with a cue can state a relation
-            i = bisect.bisect_right(s_starts, c.start) - 1
-            if i <= done or i < 0:
+            i = bisect.bisect_right(cuts, c.start) - 1
+            if i <= done or i < 0 or i + 1 >= len(cuts):
                 continue
             done = i
-            s, e = sents[i]
+            s, e = cuts[i], cuts[i + 1]
             ms = self.mentions[bisect.bisect_left(m_starts, s):bisect.bisect_left(m_starts, e)]
             if not ms:
                 continue

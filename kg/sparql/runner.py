@@ -91,12 +91,20 @@ class Snapshots:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def _fingerprint(self) -> tuple:
+        out = []
         try:
             entries = list(os.scandir(self.db))
         except OSError:
             return ()
-        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
-                            if not e.name.startswith(("LOG", "LOCK"))))
+        for e in entries:
+            if e.name.startswith(("LOG", "LOCK")):
+                continue
+            try:
+                st = e.stat()
+            except OSError:  # RocksDB deleted an obsolete file meanwhile: that is a change
+                continue
+            out.append((e.name, st.st_size, st.st_mtime_ns))
+        return tuple(sorted(out))
 
     def get(self, *, force: bool = False) -> str:
         """The folder of a snapshot as fresh as the store; made anew only after a change."""
@@ -262,6 +270,8 @@ class ProcessRunner(Runner):
             self._replace(w)
             return self.run(job)
         job.snapshot = self.snapshots.get()
+        old = w.snapshot
+        w.snapshot = job.snapshot  # before the worker opens it, so that prune keeps it
         try:
             w.conn.send(job)
             if not w.conn.poll(self.timeout):
@@ -273,8 +283,6 @@ class ProcessRunner(Runner):
             self._replace(w)
             raise QueryError("the query engine stopped while running this query (too "
                              "complex or too deeply nested?); nothing was answered") from None
-        old = w.snapshot
-        w.snapshot = job.snapshot
         self.idle.put(w)
         if old != job.snapshot:
             with self.lock:

@@ -1,6 +1,7 @@
 """The SPARQL service over one store: check, limit, run, serialize (no HTTP here)."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,11 +29,14 @@ class SparqlService:
                                      seconds_per_minute=float(
                                          settings["client_seconds_per_minute"]))
         self._runner = runner
+        self._lock = threading.Lock()
 
     @property
     def runner(self) -> Runner:
         if self._runner is None:
-            self._runner = make_runner(self.store, self.settings)
+            with self._lock:  # the first queries may come at once: start one runner only
+                if self._runner is None:
+                    self._runner = make_runner(self.store, self.settings)
         return self._runner
 
     @property

@@ -37,7 +37,11 @@ def main(conn: Connection, snapshot: str, memory_limit: int) -> None:
         if job.snapshot and job.snapshot != path:
             del store
             path = job.snapshot
-            store = ox.Store.read_only(path)
+            try:
+                store = ox.Store.read_only(path)
+            except OSError as e:
+                conn.send(("error", "StoreError", f"cannot open the store snapshot: {e}"))
+                return
         try:
             payload = execute(store, job)
         except EngineError as e:
