@@ -191,6 +191,12 @@ def words(rx: re.Pattern[str], bare_text: str, start: int = 0,
             yield m
 
 
+# A character class: anything but a line break or a character that upper case changes
+# (a lower-case letter). "NGHỊ QUYẾT" is made of these, "Nghị quyết" is not.
+NO_LOWER = "[^\\n" + re.escape("".join(
+    c for c in map(chr, range(0x10000)) if c.upper() != c)).replace("]", "\\]") + "]"
+
+
 # --- phrase tables, found together --------------------------------------------------------
 
 _TABLES: dict[str, frozenset[str]] = {}

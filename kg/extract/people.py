@@ -11,7 +11,7 @@ import re
 from kg.extract.bodies import BodyFinder
 from kg.extract.dates import all_dates
 from kg.extract.documents import Docs
-from kg.extract.fold import Views, hits, phrase_rx, register, views
+from kg.extract.fold import NO_LOWER, Views, hits, phrase_rx, register, views
 from kg.extract.model import Event, Person
 from kg.extract.rules import HONORIFICS, POSTS, SIGNER_TITLES, SURNAMES
 
@@ -29,6 +29,11 @@ _SIGN_RX = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(_bare(t)) for t in s
     SIGNER_TITLES, key=len, reverse=True)) + r")$")
 _LUU = re.compile(r"Lưu: ?[^\n|]{0,80}?\(\d{1,3}\) ?([A-ZĐ]\. ?[A-ZĐ][a-zà-ỹ]{1,8})")
 _SURNAMES = set(SURNAMES)
+_SURNAME_RX = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_SURNAMES, key=len, reverse=True))
+                         + r") (?=\w)")
+# a title line in capitals, up to six blank lines, then a line (the signer's name)
+_SIGNATURE = re.compile(rf"\n[ \t]*({NO_LOWER}{{2,40}})\n(?:[ \t]*\n){{0,6}}"
+                        r"[ \t]*([^\n]{4,40})\n?")
 
 
 def _name_at(flat: str, pos: int, *, need_surname: bool, text: str | None = None
@@ -111,8 +116,8 @@ def find_people(v: Views, bf: BodyFinder) -> list[Person]:
         add(name, role, pos, end)
     # "Chủ tịch UBND phường Lương Hồng Điệp": a post, then a name with a known surname
     for ps, _ in hits(v, POST_TABLE):
-        if not v.flat[ps].isupper():
-            continue
+        if not v.flat[ps].isupper() or not _SURNAME_RX.search(v.flat, ps, ps + 160):
+            continue    # no known surname close after the post: no name follows it
         r = _role_at(v, ps)
         if not r:
             continue
@@ -123,7 +128,7 @@ def find_people(v: Views, bf: BodyFinder) -> list[Person]:
         if got and got[0] not in found:
             add(got[0], r[0], pos, got[1])
     # a signature block: a title line in capitals, blank lines, then the name
-    for m in re.finditer(r"\n[ \t]*([^\n]{2,40})\n(?:[ \t]*\n){0,6}[ \t]*([^\n]{4,40})\n?", v.text):
+    for m in _SIGNATURE.finditer(v.text):
         title, name = m.group(1).strip(), m.group(2).strip()
         if title.isupper() and _SIGN_RX.search(_bare(title).strip()):
             got = _name_at(name, 0, need_surname=False)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kg.extract.documents import Mention
-from kg.extract.fold import Views, hits, register, views
+from kg.extract.fold import NO_LOWER, Views, hits, register, views
 from kg.extract.model import DocumentRef, Relation
 from kg.extract.rules import CUES, ISSUE_VERBS, Cue
 
@@ -96,9 +96,8 @@ def _caps(s: str) -> bool:
 _BAR = re.compile(r"\|")
 _PERIOD = re.compile(r"\.(?:(?=[ \n])[ \n]{0,11}|\Z)")
 _WORD_BEFORE = re.compile(r"(?:[^\W\d_]|/){1,11}\Z")
-# characters that change in upper case; a line with none in its first 200 may be a heading
-_CHANGES = "".join(c for c in map(chr, range(0x10000)) if c.upper() != c and c != "\n")
-_NO_LOWER = "[^\\n" + re.escape(_CHANGES).replace("]", "\\]") + "]"
+# a line with no lower-case letter in its first 200 characters may be a heading
+_NO_LOWER = NO_LOWER
 _CAPS_CANDIDATE = re.compile(rf"\n(?=({_NO_LOWER}{{200}}|{_NO_LOWER}{{4,199}}(?=\n|\Z)))")
 # a line ending in punctuation, or a blank line: the cut is after the next "\n"
 _LINE_END_CUT = re.compile(r"[.;:!?|\n][ \t]*(?=\n)")
