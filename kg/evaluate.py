@@ -20,8 +20,8 @@ from kg.extract import Catalogue, Context, extract
 TEXT_SUFFIXES = (".txt",)
 
 
-def _scorer(corpus: Path) -> ModuleType:
-    path = corpus.parent / "tools" / "score_extraction.py"
+def _scorer(corpus: Path, path: Path | None = None) -> ModuleType:
+    path = path or corpus.parent / "tools" / "score_extraction.py"
     if not path.is_file():
         raise InputError(f"no scorer at {path}")
     spec = importlib.util.spec_from_file_location("score_extraction", path)
@@ -71,13 +71,17 @@ def predict(corpus: Path, *, catalogue: Catalogue | None = None) -> list[dict]:
     return out
 
 
-def evaluate(corpus: Path, *, catalogue: Catalogue | None = None) -> dict:
-    """Extract every text of `corpus` and return the scorer's summary dict."""
+def evaluate(corpus: Path, *, catalogue: Catalogue | None = None,
+             scorer: Path | None = None, per_file: list[str] | None = None) -> dict:
+    """Extract every text of `corpus` and return the scorer's summary dict.
+
+    `scorer`: the scoring script (default `<corpus>/../tools/score_extraction.py`);
+    `per_file`: a list that receives the scorer's per-text lines (misses and extras)."""
     corpus = Path(corpus)
     gold = corpus / "gold.jsonl"
     if not gold.is_file():
         raise InputError(f"no gold.jsonl in {corpus}")
-    scorer = _scorer(corpus)
+    mod = _scorer(corpus, scorer)
     preds = predict(corpus, catalogue=catalogue)
     with tempfile.TemporaryDirectory() as tmp:
         pred_path = Path(tmp) / "pred.jsonl"
@@ -85,7 +89,10 @@ def evaluate(corpus: Path, *, catalogue: Catalogue | None = None) -> dict:
                              encoding="utf-8")
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
-            scorer.main(["--gold", str(gold), "--pred", str(pred_path), "--json"])
+            mod.main(["--gold", str(gold), "--pred", str(pred_path), "--json"]
+                     + (["--per-file"] if per_file is not None else []))
+    if per_file is not None:
+        per_file.extend(ln for ln in buf.getvalue().splitlines() if not ln.startswith("{"))
     for line in buf.getvalue().splitlines():
         if line.startswith("{"):
             return json.loads(line)

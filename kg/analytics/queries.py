@@ -66,7 +66,7 @@ def select(store: Store, query: str) -> list[dict[str, Any]]:
     if isinstance(store, OxigraphStore):
         import pyoxigraph as ox
 
-        result = store.raw_query(text, use_default_graph_as_union=True)
+        result = store.raw_query(text)  # the default graph is the merge of the sources
         if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - our queries
             raise TypeError("not a SELECT query")
         names = [v.value for v in result.variables]

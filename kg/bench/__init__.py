@@ -60,9 +60,9 @@ class Config:
 
     @classmethod
     def quick_config(cls, **kw: object) -> Config:
-        c = cls(quick=True, sizes=[2_000], repeats=3, mix_seconds=5.0, extract_files=40,
-                ingest_gazette_files=40, ingest_docs=300, page_repeats=8, cold_starts=2,
-                analytics_budget=40.0)
+        c = cls(quick=True, sizes=[1_000], repeats=3, mix_seconds=4.0, extract_files=40,
+                ingest_gazette_files=20, ingest_docs=150, page_repeats=5, cold_starts=2,
+                analytics_budget=30.0)
         for k, v in kw.items():
             setattr(c, k, v)
         return c

@@ -1,6 +1,7 @@
 """The machine a benchmark ran on, timing statistics, and memory of process trees."""
 from __future__ import annotations
 
+import math
 import os
 import platform
 import socket
@@ -45,7 +46,7 @@ def percentile(xs: list[float], p: float) -> float:
     if not xs:
         return float("nan")
     s = sorted(xs)
-    k = max(0, min(len(s) - 1, int(round(p / 100 * len(s) + 0.5)) - 1))
+    k = max(0, min(len(s) - 1, math.ceil(p / 100 * len(s)) - 1))
     return s[k]
 
 

@@ -130,8 +130,8 @@ def _ingest_rss(cfg: Config, work: Path, texts: Path) -> Row:
             "from kg.cli import main\nmain()\n")
     store = work / "ingest-rss-store"
     r = subprocess.run([sys.executable, "-c", code, "--store", str(store), "ingest",
-                        "--no-progress", str(texts)], capture_output=True, text=True,
-                       timeout=3600)
+                        "--no-progress", *map(str, sorted(texts.glob("0*")))],
+                       capture_output=True, text=True, timeout=3600)
     shutil.rmtree(store, ignore_errors=True)
     if not out.exists():
         return _na("memory", "peak RSS of ingest", f"kg ingest failed: {r.stderr[-300:]}")
@@ -173,8 +173,15 @@ def at_size(cfg: Config, work: Path, log: Log, *, size: int) -> list[Row]:
 
 
 def _step(log: Log, name: str, fn: Callable[..., list[Row]], *args: object) -> list[Row]:
+    """One step of a size; its failure is a row, and the other steps still run."""
     t = time.perf_counter()
-    out = fn(*args)
+    try:
+        out = fn(*args)
+    except (ImportError, RuntimeError, OSError, KGError, subprocess.SubprocessError) as e:
+        log(traceback.format_exc(limit=3))
+        label = next((a for a in args if isinstance(a, str) and a.endswith("docs")), "")
+        out = [Row(name, "(whole step)", label, verdict="not available",
+                   note=f"{type(e).__name__}: {e}"[:300])]
     log(f"  {name}: {time.perf_counter() - t:.0f} s")
     return out
 
@@ -398,16 +405,30 @@ def peers(cfg: Config, work: Path, dump: Path, quads: int, p: object, label: str
             if r.part == "sparql" and "clients" in r.extra}
     rows: list[Row] = []
     if cfg.virtuoso:
-        rows += _virtuoso(cfg, work, dump, quads, p, label, log, ours, run_mix)
+        try:
+            rows += _virtuoso(cfg, work, dump, quads, p, label, log, ours, run_mix)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+            rows.append(_na("sparql", "mix vs Virtuoso", f"{type(e).__name__}: {e}"[:300],
+                            label))
     else:
         rows.append(_na("sparql", "mix vs Virtuoso", "skipped (--no-virtuoso)", label))
+    rows += _rdflib_guarded(cfg, dump, quads, p, label, log, ours, run_mix)
+    return rows
+
+
+def _rdflib_guarded(cfg: Config, dump: Path, quads: int, p: object, label: str, log: Log,
+                    ours: dict, run_mix: Callable) -> list[Row]:
+    rows: list[Row] = []
     if not cfg.rdflib_sparql:
         rows.append(_na("sparql", "mix vs rdflib", "skipped (--no-rdflib)", label))
     elif quads > cfg.rdflib_sparql_max_quads:
         rows.append(_na("sparql", "mix vs rdflib", f"{quads:,} quads is past the rdflib "
                         f"baseline's cap of {cfg.rdflib_sparql_max_quads:,}", label))
     else:
-        rows += _rdflib(cfg, dump, p, label, log, ours, run_mix)
+        try:
+            rows += _rdflib(cfg, dump, p, label, log, ours, run_mix)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+            rows.append(_na("sparql", "mix vs rdflib", f"{type(e).__name__}: {e}"[:300], label))
     return rows
 
 
@@ -480,6 +501,9 @@ def _rdflib(cfg: Config, dump: Path, p: object, label: str, log: Log, ours: dict
                 with urllib.request.urlopen(ask, timeout=5) as r:
                     if r.status == 200:
                         break
+            except urllib.error.HTTPError as e:
+                raise RuntimeError(f"rdflib server answers {e.code}: "
+                                   f"{e.read()[:200]!r}") from e
             except (urllib.error.URLError, OSError):
                 pass
             if time.monotonic() > deadline:

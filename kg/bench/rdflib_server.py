@@ -27,12 +27,12 @@ def main(dump: str, port: int) -> None:
 
 
 def _use_rdflib_runner(app, store) -> None:  # noqa: ANN001
-    """Where the endpoint runs queries through kg.sparql, run them on rdflib instead."""
+    """Give the endpoint's SparqlService a runner that asks rdflib instead of pyoxigraph."""
     try:
         from kg.sparql import SparqlService
         from kg.sparql.runner import Runner
     except ImportError:
-        return
+        return    # the first endpoint calls store.raw_query, which RdflibStore answers
 
     class RdflibRunner(Runner):
         def run(self, job):  # noqa: ANN001, ANN202
@@ -40,11 +40,9 @@ def _use_rdflib_runner(app, store) -> None:  # noqa: ANN001
             fmt = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "txt"}.get(job.fmt, "json")
             return res.serialize(format=fmt)
 
-    for ext in app.extensions.values():
-        services = [ext] + [v for v in getattr(ext, "__dict__", {}).values()]
-        for s in services:
-            if isinstance(s, SparqlService):
-                s._runner = RdflibRunner(timeout=float(s.settings["query_timeout"]))
+    settings = app.extensions["kg"].settings
+    app.extensions["kg_sparql"] = SparqlService(
+        store, settings, runner=RdflibRunner(timeout=float(settings["query_timeout"])))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kg.extract.fold import Views, hits, register, trie_pattern, views
+from kg.extract.fold import Views, bare_line, hits, register, trie_pattern
 from kg.extract.model import Body
 from kg.extract.places import UNIT_WORDS, Unit, lookup, slug
 from kg.extract.rules import ISSUER_CODES
@@ -79,7 +79,7 @@ _FIXED_LEVEL_NAMES = {"quan-uy": {"quan": "Quận ủy", "huyen": "Huyện ủy"
 
 
 def _fold_key(s: str) -> str:
-    return views(s).bare
+    return bare_line(s)
 
 
 _FORMS_BARE = {_fold_key(k): v for k, v in BODY_FORMS.items()}

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract.dates import date_after, date_at
-from kg.extract.fold import Views, hits, register, views
+from kg.extract.fold import Views, bare_line, hits, register
 from kg.extract.ids import ParsedId, scan
 from kg.extract.model import DocumentRef
 from kg.extract.rules import ISSUE_DATE_LABELS, TYPE_WORDS
@@ -17,7 +17,7 @@ from kg.extract.tables import DOC_TYPES
 
 
 def _bare(s: str) -> str:
-    return views(s).bare
+    return bare_line(s)
 
 
 _TYPE_BARE = {_bare(k): v for k, v in TYPE_WORDS.items()}
@@ -30,7 +30,7 @@ _COUNT_NUM = re.compile(r"(?<![\d/\-])(\d{1,3}) $")   # "01 " before a type word
 _SO_BEFORE = re.compile(rf"(?<![a-z0-9])(?:(?:{_TYPE_ALT}) {{1,2}})?so {{0,2}}:? {{0,3}}$")
 _PLACE_DATE = re.compile(r"[a-z], {0,2}ngay {0,3}")
 _DETAIL_STOP = {"cho", "theo", "của", "tại", "ngày", "số", "và", "với", "để", "như", "trên", "đã",
-                "được", "này", "thì", "là", "có", "từ", "do", "trong"}
+                "được", "bị", "này", "thì", "là", "có", "từ", "do", "trong"}
 _DATE_LABEL_RX = re.compile(r"[ ,:]{0,3}(?:" + "|".join(
     re.escape(_bare(x)) for x in sorted(ISSUE_DATE_LABELS, key=len, reverse=True))
     + r") {0,3}:? {0,3}")
@@ -88,21 +88,22 @@ def type_before(bare: str, pos: int) -> tuple[str, int] | None:
 def typed_phrase(v: Views, pos: int, end_limit: int) -> int:
     """End of a typed phrase's descriptor: up to 10 words, stopping at function words."""
     i = pos
-    words = 0
-    while words < 10 and i < end_limit:
-        if v.flat[i] != " ":
+    flat, low = v.flat, v.low
+    for _ in range(10):
+        m = _PHRASE_WORD.match(flat, i, end_limit)
+        if m is None:
             break
-        j = i + 1
-        while j < end_limit and j < i + 16 and (v.flat[j].isalpha()):
-            j += 1
-        w = v.low[i + 1:j]
-        if not w or w in _DETAIL_STOP or j < len(v.flat) and v.flat[j].isdigit():
+        j = m.end()
+        if low[i + 1:j] in _DETAIL_STOP or flat[j:j + 1].isdigit():
             break
         i = j
-        words += 1
-        if j < len(v.flat) and v.flat[j] in ",;.:()\"":
+        if flat[j:j + 1] in _PHRASE_END:
             break
     return i
+
+
+_PHRASE_WORD = re.compile(r" [^\W\d_]{1,15}")
+_PHRASE_END = set(",;.:()\"")
 
 
 def find_mentions(v: Views) -> list[Mention]:
@@ -146,6 +147,12 @@ def find_mentions(v: Views) -> list[Mention]:
             end = typed_phrase(v, me, min(len(flat), me + 120))
             out.append(Mention(ms, end, "typed", typ, typed_word_end=me))
     out.sort(key=lambda x: (x.start, -x.end))
+    for x, nxt in zip(out, out[1:], strict=False):
+        if x.kind == "typed" and nxt.start < x.end and nxt.start > (x.typed_word_end or x.start):
+            e = nxt.start           # a descriptor ends where another mention starts
+            while e > x.start and v.text[e - 1].isspace():
+                e -= 1
+            x.end = e
     # a count mention ("01 nghị quyết") wins over the bare type word inside it
     dedup: list[Mention] = []
     for x in out:
@@ -206,18 +213,28 @@ def self_header(v: Views, mentions: list[Mention]) -> Mention | None:
                 return m
     # a page whose first lines name one document: its own page
     lines = [ln for ln in v.text[:800].split("\n") if ln.strip()][:5]
+    # a relation page ("Lược đồ": "Văn bản được căn cứ", …) is titled by its document
+    relation_page = RELATION_LABEL_LINE.search(v.text, 0, 3000) is not None
     pos = 0
-    for ln in lines:
+    for i, ln in enumerate(lines):
         pos = v.text.index(ln, pos)
         for m in mentions:
             if m.kind == "id" and m.parsed and pos <= m.start and m.end <= pos + len(ln):
                 lead = _bare(v.text[pos:m.start]).strip()
                 tail = v.text[m.end:pos + len(ln)].strip()
-                if not tail and (lead == "" or type_before(v.bare, m.parsed.start)
-                                 and len(lead) < 40):
+                typed = type_before(v.bare, m.parsed.start) and len(lead) < 40
+                if (not tail and (lead == "" or typed)) or (relation_page and i == 0 and typed):
                     return m
         pos += len(ln)
     return None
+
+
+# A label line of a legal database's relation page, alone on its line: "Văn bản được căn
+# cứ", "Văn bản bị thay thế" (this page's document acts on the documents listed under it),
+# "Văn bản hướng dẫn", "Văn bản sửa đổi bổ sung" (those act on it), "Văn bản liên quan …".
+RELATION_LABEL = (r"văn bản (?:được |bị )?(?:căn cứ|hướng dẫn|sửa đổi,? bổ sung|thay thế|bãi bỏ|"
+                  r"đính chính|dẫn chiếu|quy định chi tiết|liên quan[^\n]{0,40})")
+RELATION_LABEL_LINE = re.compile(r"(?:^|\n)[ \t]*" + RELATION_LABEL + r"[ \t]*(?=\n|\Z)", re.I)
 
 
 

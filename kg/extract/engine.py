@@ -21,7 +21,7 @@ from kg.extract.documents import (
     self_header,
     type_name,
 )
-from kg.extract.fold import Views, views
+from kg.extract.fold import Views, bare_line, views
 from kg.extract.model import DocumentRef, Extraction
 from kg.extract.people import find_events, find_people
 from kg.extract.places import Unit, lookup, places_in_source
@@ -152,6 +152,7 @@ class _Run:
         self.aliases: dict[str, str] = {}   # folded name of a named document → key
         self._cue_cache: list | None = None
         self._by_number: dict[str, list[Mention]] = {}
+        self._m_starts: list[int] = []
 
     # --- documents ----------------------------------------------------------------
     def documents(self) -> None:
@@ -236,8 +237,8 @@ class _Run:
             nxt = text.find("\n", pos + 1)
             nxt = len(text) if nxt < 0 else nxt
             line = text[pos + 1:min(nxt, pos + 80)].strip(" |\t")
-            if line and line.isupper() and views(line).bare.strip() in _TYPE_BARE:
-                key = views(line).bare.strip()
+            if line and line.isupper() and bare_line(line).strip() in _TYPE_BARE:
+                key = bare_line(line).strip()
                 typ = _TYPE_BARE[key]
                 lines: list[str] = []
                 start = end = nxt + 1
@@ -454,6 +455,11 @@ class _Run:
             self._cue_cache = find_cues(self.v)
         return self._cue_cache
 
+    def _starts(self) -> list[int]:
+        if len(self._m_starts) != len(self.mentions):
+            self._m_starts = [m.start for m in self.mentions]
+        return self._m_starts
+
     def _annexes(self) -> list[tuple[int, str]]:
         """Annexes: "(Ban hành kèm theo Nghị quyết số …)" under a typed heading starts the
         text of another document (the programme, the regulation) that acts from there on."""
@@ -468,8 +474,10 @@ class _Run:
         for m in _ANNEX.finditer(self.v.bare):
             if self.v.text[:m.start()].rstrip(" \t")[-1:] not in ("\n", ""):
                 continue
-            heads = [x for x in self.mentions if x.kind == "typed" and m.start() - 800 < x.start
-                     < m.start() and self.v.text[x.start:x.end].isupper()]
+            lo = bisect.bisect_right(self._starts(), m.start() - 800)
+            hi = bisect.bisect_left(self._starts(), m.start())
+            heads = [x for x in self.mentions[lo:hi] if x.kind == "typed"
+                     and self.v.text[x.start:x.end].isupper()]
             if heads:
                 key = self._typed_doc(heads[-1])
                 if key and key != self.docs.self_key:
@@ -507,8 +515,8 @@ class _Run:
             bag = bags.setdefault(m.key, set())
             ref = self.docs.refs[m.key]
             if ref.title and not re.search(r"(?<![a-z])(thuc hien|thi hanh)(?![a-z])",
-                                           views(ref.title).bare):
-                bag.update(re.findall(r"[a-z]+", views(ref.title).bare))
+                                           bare_line(ref.title)):
+                bag.update(re.findall(r"[a-z]+", bare_line(ref.title)))
             pre = re.search(r"(?:theo|tai) {1,3}$", bare[max(0, m.start - 8):m.start])
             if pre:
                 i = bisect.bisect_right(cue_ends, m.start)

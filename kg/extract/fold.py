@@ -131,6 +131,16 @@ def _bare_view(low: str) -> str:
     return out
 
 
+@lru_cache(maxsize=8192)
+def bare_line(s: str) -> str:
+    """`views(s).bare` of a short string (a line, a title), cached: texts repeat them.
+
+    >>> bare_line("NGHỊ\\nQUYẾT")
+    'nghi quyet'
+    """
+    return views(s).bare
+
+
 def bare(s: str) -> str:
     """The bare view of a short string (see `views`).
 

@@ -11,13 +11,13 @@ import re
 from kg.extract.bodies import BodyFinder
 from kg.extract.dates import all_dates
 from kg.extract.documents import Docs
-from kg.extract.fold import NO_LOWER, Views, hits, phrase_rx, register, views
+from kg.extract.fold import NO_LOWER, Views, bare_line, hits, phrase_rx, register
 from kg.extract.model import Event, Person
 from kg.extract.rules import HONORIFICS, POSTS, SIGNER_TITLES, SURNAMES
 
 
 def _bare(s: str) -> str:
-    return views(s).bare
+    return bare_line(s)
 
 
 HON_TABLE = register("honorific", [_bare(h) for h in HONORIFICS])

@@ -14,14 +14,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kg.extract.documents import Mention
-from kg.extract.fold import NO_LOWER, Views, hits, register, views
+from kg.extract.documents import RELATION_LABEL_LINE, Mention
+from kg.extract.fold import NO_LOWER, Views, bare_line, hits, register
 from kg.extract.model import DocumentRef, Relation
 from kg.extract.rules import CUES, ISSUE_VERBS, Cue
 
 
 def _bare(s: str) -> str:
-    return views(s).bare
+    return bare_line(s)
 
 
 _CUES_BARE = {_bare(k): v for k, v in CUES.items()}
@@ -77,14 +77,9 @@ def cut_points(text: str) -> list[int]:
         if a > 0 and text.rfind("\n", 0, a - 1) + 1 not in caps:
             cuts.append(a)
     cuts += [m.end() for m in _BAR.finditer(text)]
-    word_before = _WORD_BEFORE.search
-    for m in _PERIOD.finditer(text):
-        i, k = m.start(), m.end()
-        w = word_before(text, max(0, i - 11), i)
-        word = w.group().lower() if w else ""
-        if word not in _ABBREV and len(word) != 1 and (
-                k >= n or text[k].isupper() or text[k].isdigit() or text[k] in "-•(\"“["):
-            cuts.append(i + 1)
+    cuts += [m.start() + 1 for m in _PERIOD_CUT.finditer(text)]
+    if "ản" in text:   # labels of a relation page: each starts a list of its own
+        cuts += [m.start() + (text[m.start()] == "\n") for m in RELATION_LABEL_LINE.finditer(text)]
     return sorted(set(cuts))
 
 
@@ -94,8 +89,20 @@ def _caps(s: str) -> bool:
 
 
 _BAR = re.compile(r"\|")
-_PERIOD = re.compile(r"\.(?:(?=[ \n])[ \n]{0,11}|\Z)")
-_WORD_BEFORE = re.compile(r"(?:[^\W\d_]|/){1,11}\Z")
+# A period that ends a sentence: not after a one-letter word or an abbreviation ("TS.",
+# "đ/c."), followed by a space or a line break and then a capital, a digit, a dash or an
+# opening bracket (or the end of the text). The cut is right after the period.
+_L = r"(?:[^\W\d_]|/)"           # a letter of a word, or "/" ("đ/c")
+_NOT_L = r"(?:[^\w/]|[\d_])"
+_UPPER_OR_DIGIT = "".join(c for c in map(chr, (*range(0x10000), *range(0x1D400, 0x1D800)))
+                          if c.isupper() or c.isdigit())   # with mathematical letters
+_ABBR_BY_LEN = [sorted(a for a in _ABBREV if len(a) == n and "." not in a) for n in (2, 3)]
+_PERIOD_CUT = re.compile(
+    r"\.(?=[ \n]{1,11}[" + re.escape(_UPPER_OR_DIGIT) + r"\-•(\"“\[]|[ \n]{0,11}\Z)"
+    + rf"(?<!\A{_L}\.)(?<!{_NOT_L}{_L}\.)"
+    + "".join(rf"(?<!\A(?i:{'|'.join(map(re.escape, group))})\.)"
+              rf"(?<!{_NOT_L}(?i:{'|'.join(map(re.escape, group))})\.)"
+              for group in _ABBR_BY_LEN if group))
 # a line with no lower-case letter in its first 200 characters may be a heading
 _NO_LOWER = NO_LOWER
 _CAPS_CANDIDATE = re.compile(rf"\n(?=({_NO_LOWER}{{200}}|{_NO_LOWER}{{4,199}}(?=\n|\Z)))")
@@ -106,6 +113,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _CLAUSE_START = (r"(?:Căn cứ|Xét|Theo đề nghị|Thực hiện|Điều \d|Chương [IVX]|[-•+] |"
                            r"[a-zđ]\) |\d{1,2}\. |[IVX]{1,4}\. |\(|\d{1,2}/\d{1,2}/\d{4} )")
 _LINE_START_CUT = re.compile(r"\n(?=[ \t]{0,79}" + _CLAUSE_START + ")")
+_LABEL_PASSIVE = re.compile(r"[ \t]*văn bản (?:được|bị) ", re.I)
 
 
 def preamble_end(text: str) -> int:
@@ -134,6 +142,7 @@ class Linker:
         pre_end = preamble_end(self.v.text) if self.self_key else 0
         self._body_end_keys = sorted(e for _, e in self.body_ends)
         self._m_starts = m_starts = [m.start for m in self.mentions]
+        cues = [self._label_cue(c) for c in cues]
         c_starts = [c.start for c in cues]
         cuts = cut_points(self.v.text)   # sentences: between two cuts
         done = -1
@@ -152,6 +161,23 @@ class Linker:
             if cs:
                 self._sentence(s, e, ms, cs, pre_end)
         return list(self.out.values())
+
+    def _label_cue(self, c: CueHit) -> CueHit:
+        """A cue in a relation page's label line ("Văn bản được hướng dẫn", "Văn bản thay
+        thế") names how the page's document relates to those listed under it: a passive
+        label ("được", "bị") means the page's document acts on them, an active one that
+        they act on it."""
+        text = self.v.text
+        ls = text.rfind("\n", max(0, c.start - 30), c.start) + 1
+        if not (ls or c.start <= 30):
+            return c
+        le = text.find("\n", c.end, c.end + 50)
+        le = len(text) if le < 0 and len(text) - c.end <= 50 else le
+        if le < 0 or not RELATION_LABEL_LINE.fullmatch(text, max(0, ls - 1) if ls else 0, le):
+            return c
+        passive_label = _LABEL_PASSIVE.match(text, ls) is not None or c.cue.passive
+        return CueHit(c.start, c.end, Cue(c.cue.rel, passive=not passive_label,
+                                          scope=c.cue.scope, also=c.cue.also))
 
     def _inside(self, c: CueHit) -> bool:
         """The cue's words are part of a numbered mention."""

@@ -32,7 +32,6 @@ class Job:
     base_iri: str | None = None
     default_graphs: list[str] | None = None  # protocol default-graph-uri
     named_graphs: list[str] | None = None    # protocol named-graph-uri
-    union: bool = True                      # union of named graphs as default graph
     max_rows: int = 10_000
     snapshot: str | None = None             # store folder a worker must read (workers only)
 
@@ -79,8 +78,8 @@ def _options(job: Job) -> dict:
         # dataset given only in part has the other part empty.
         opts["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or []]
         opts["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or []]
-    elif job.union:
-        opts["use_default_graph_as_union"] = True
+    # Otherwise the store's own default graph: the merge of every source's named graph,
+    # kept by kg.store.oxigraph (pyoxigraph's union flag would repeat shared triples).
     return opts
 
 

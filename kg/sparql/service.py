@@ -57,7 +57,7 @@ class SparqlService:
             fmt = formats.DEFAULT["results"]
         job = Job(query=text, form=info.form, fmt=fmt, base_iri=base_iri,
                   default_graphs=default_graphs or None, named_graphs=named_graphs or None,
-                  union=not info.has_dataset, max_rows=int(self.settings["max_rows"]))
+                  max_rows=int(self.settings["max_rows"]))
         if default_graphs or named_graphs:
             job.default_graphs = list(default_graphs or [])
             job.named_graphs = list(named_graphs or [])

@@ -2,6 +2,12 @@
 
 Layout of a store folder: `oxigraph/` the database, `originals/` the sources' original
 bytes named by their SHA-256, so that `kg reindex` never needs to fetch anything again.
+
+Each source's statements live in its named graph; the default graph holds their merge,
+a set, kept current in the same transaction as every write. pyoxigraph's "default graph
+as union" answers one row per graph that states a triple, so a join over a document that
+thirty sources mention multiplied rows thirty-fold per pattern; the merged default graph
+answers as RDF's merge does, once, and is what every query reads.
 """
 from __future__ import annotations
 
@@ -79,19 +85,31 @@ class OxigraphStore(Store):
                 self.ox = ox.Store(str(self.path / "oxigraph"))
         except OSError as e:
             raise StoreError(_explain_open_error(self.location, e)) from e
+        if not read_only and not self.raw_query("ASK { ?s ?p ?o }") and \
+                self.raw_query("ASK { GRAPH ?g { ?s ?p ?o } }"):
+            self.merge_default_graph()  # a store written before the default graph was merged
 
     # -- writing -----------------------------------------------------------------------
 
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
         g = ox.NamedNode(str(graph))
         body = ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples],
-                            format=ox.RdfFormat.N_TRIPLES)
-        # One update request is one transaction: the drop and the insert land together.
-        update = f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{\n{body.decode()}\n}} }}"
-        self._update(update)
+                            format=ox.RdfFormat.N_TRIPLES).decode()
+        # One update request is one transaction: the drop, the insert and the merged
+        # default graph's upkeep land together.
+        self._update(f"{_unmerge(g)} ; DROP SILENT GRAPH {g} ; "
+                     f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} }} ; INSERT DATA {{\n{body}\n}}")
 
     def remove_graph(self, graph: URIRef) -> None:
-        self._update(f"DROP SILENT GRAPH <{graph}>")
+        g = ox.NamedNode(str(graph))
+        self._update(f"{_unmerge(g)} ; DROP SILENT GRAPH {g}")
+
+    def merge_default_graph(self) -> None:
+        """Rebuild the default graph as the merge of all named graphs (after a bulk load)."""
+        self.ox.clear_graph(ox.DefaultGraph())
+        self.ox.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                            for q in self.ox.quads_for_pattern(None, None, None)
+                            if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def _update(self, update: str) -> None:
         try:
@@ -105,6 +123,7 @@ class OxigraphStore(Store):
             raise StoreError(f"loading {fmt} needs a target graph")
         try:
             self.ox.bulk_load(inp, format=rdf_format(fmt), to_graph=to_graph)
+            self.merge_default_graph()
         except SyntaxError as e:
             raise StoreError(f"the {fmt} input does not parse: {e}") from e
         except OSError as e:
@@ -143,7 +162,7 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot read store {self.location}: {e}") from e
 
     def select(self, query: str) -> list[dict[str, Node]]:
-        result = self.raw_query(query, use_default_graph_as_union=True)
+        result = self.raw_query(query)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("not a SELECT query")
         names = [v.value for v in result.variables]
@@ -158,10 +177,10 @@ class OxigraphStore(Store):
         return rows
 
     def ask(self, query: str) -> bool:
-        return bool(self.raw_query(query, use_default_graph_as_union=True))
+        return bool(self.raw_query(query))
 
     def construct(self, query: str) -> list[Triple]:
-        result = self.raw_query(query, use_default_graph_as_union=True)
+        result = self.raw_query(query)
         if not isinstance(result, ox.QueryTriples):
             raise QueryError("not a CONSTRUCT or DESCRIBE query")
         return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
@@ -171,16 +190,23 @@ class OxigraphStore(Store):
         return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
 
     def count(self, graph: URIRef | None = None) -> int:
+        """Statements of the sources (the merged default graph is derived, not counted)."""
         if graph is None:
-            return len(self.ox)
+            merged = self.raw_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            return len(self.ox) - int(next(iter(merged))["n"].value)  # type: ignore[call-overload]
         return sum(1 for _ in self.ox.quads_for_pattern(None, None, None,
                                                         ox.NamedNode(str(graph))))
 
     def dump(self, out: BinaryIO, fmt: str, graph: URIRef | None = None) -> None:
+        """A dump holds the sources' graphs; the merged default graph is rebuilt on load."""
         if fmt in GRAPH_FORMATS and graph is None:
             raise StoreError(f"{fmt} holds one graph: name it with --graph, or use nq or trig")
-        from_graph = ox.NamedNode(str(graph)) if graph else None
-        self.ox.dump(out, format=rdf_format(fmt), from_graph=from_graph)
+        if graph is not None:
+            self.ox.dump(out, format=rdf_format(fmt), from_graph=ox.NamedNode(str(graph)))
+            return
+        ox.serialize((q for q in self.ox.quads_for_pattern(None, None, None)
+                      if not isinstance(q.graph_name, ox.DefaultGraph)), out,
+                     format=rdf_format(fmt))
 
     def backup(self, target: str) -> None:
         if self.path is None:
@@ -205,6 +231,12 @@ class OxigraphStore(Store):
             except OSError:
                 pass
         del self.ox
+
+
+def _unmerge(g: ox.NamedNode) -> str:
+    """The update that takes out of the merged default graph what only graph `g` states."""
+    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }}")
 
 
 def _same_device(a: Path, b: Path) -> bool:

@@ -51,7 +51,7 @@ def test_bench_quick_runs_end_to_end_on_a_tiny_size(tmp_path: Path):
     cfg = Config.quick_config(sizes=[150], repeats=1, mix_seconds=0.5, extract_files=3,
                               ingest_gazette_files=3, ingest_docs=20, page_repeats=1,
                               cold_starts=1, gazette=gazette, concurrency=(1, 2),
-                              work=tmp_path)
+                              work=tmp_path, analytics_budget=5.0)
     report = run(cfg, log=lambda s: None)
     parts = {r.part for r in report.rows}
     assert {"extraction", "ingest", "data", "bulk import", "disk", "analytics", "serve",

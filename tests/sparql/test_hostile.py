@@ -17,7 +17,7 @@ import pytest
 from tests.sparql.live import Server
 
 LIMIT = 2.0
-CROSS = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+CROSS = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 REGEX = ('SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . '
          'FILTER(REGEX(CONCAT(STR(?c), STR(?f), STR(?i)), "^(a+)+$")) }')
 BENIGN = 'SELECT ?l { ?d <http://data.europa.eu/eli/ontology#id_local> "97/2019/QH14" ; ' \
