@@ -25,6 +25,7 @@ from kg.extract.tables import BODY_KINDS, DOC_TYPES, LEVELS, RELATIONS
 from kg.ids import Minter
 from kg.ns import BODYKIND, DOCTYPE, ELI, KG, LEVEL, STATUS
 from kg.rdf import Emitter
+from tests.conftest import corpus_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/vnkg/id/"
@@ -472,47 +473,17 @@ def test_ontology_page_template_renders_escaped(lang: str) -> None:
 # ---- the real texts ---------------------------------------------------------------------
 
 
-def _corpus_dir() -> Path:
-    import os
-
-    return Path(os.environ.get("KG_CORPUS", ROOT.parent / "shared" / "corpus"))
-
-
-def _front_matter_split(path: Path) -> FakeSource:
-    """Stand-in for kg.read on a corpus .txt: the text after the `---` header line."""
-    raw = path.read_bytes()
-    text = raw.decode("utf-8").split("\n---\n", 1)[-1]
-    return FakeSource(locator=str(path), name=path.name, sha256=hashlib.sha256(raw).hexdigest(),
-                      text=text, title=None, published=None)
-
-
 def _ingested_graph(paths: list[Path]) -> Graph:
-    """The real pipeline (kg.ingest) when it imports; else kg.extract on the .txt files."""
-    try:
-        from kg.ingest import Pipeline
-    except ImportError as e:  # reading is being written alongside
-        reason = str(e)
-    else:
-        from kg.store import open_store
+    """The sources' statements as the real pipeline stores them (not the ontology's graph)."""
+    from kg.ingest import Pipeline
+    from kg.store import open_store
 
-        with open_store("memory") as store:
-            report = Pipeline(store, base_iri=BASE).ingest_paths(paths)
-            assert report.ok, report.failed
-            return _as_graph(store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
-    try:
-        from kg.extract import extract
-    except ImportError as e:
-        pytest.skip(f"neither kg.ingest ({reason}) nor kg.extract.extract ({e}) imports yet")
-    files = [f for p in paths for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])
-             if f.suffix == ".txt"]
-    g = Graph()
-    emitter = Emitter(Minter(BASE), version="test")
-    for f in files:
-        src = _front_matter_split(f)
-        ex = extract(src.text, source=src.locator)
-        for t in emitter.emit(src, f.stem, ex).triples:
-            g.add(t)
-    return g
+    with open_store("memory") as store:
+        report = Pipeline(store, base_iri=BASE).ingest_paths(paths)
+        assert report.ok, report.failed
+        return _as_graph(store.construct(
+            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(?g != <{ontology.ONTOLOGY_IRI}>) }}"))
 
 
 def _as_graph(triples: object) -> Graph:
@@ -526,7 +497,7 @@ def _as_graph(triples: object) -> Graph:
 def real_graph() -> Graph:
     """The graph built by the real pipeline from samples/ and the corpus texts."""
     paths = [ROOT / "samples"]
-    corpus = _corpus_dir()
+    corpus = corpus_dir()
     if corpus.is_dir():
         paths += sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".html"))
     return _ingested_graph(paths)

@@ -89,8 +89,10 @@ def test_graphs_and_count_list_only_the_sources(any_store: Store) -> None:
 def test_select_gives_the_same_terms_on_every_backend(any_store: Store) -> None:
     fill(any_store)
     reference = fill_memory()
-    q = ("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"" + EX + "\")) } "
-         "ORDER BY ?s ?p ?o")
+    # DISTINCT: the embedded store's default graph is the merge (a set); a remote server's
+    # is its own (Virtuoso ranges over every graph and repeats a triple once per graph)
+    q = ("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"" + EX +
+         "\")) } ORDER BY ?s ?p ?o")
     assert sorted(map(_row, any_store.select(q))) == sorted(map(_row, reference.select(q)))
     agg = ("SELECT ?doc (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?doc ?p ?o } "
            f"FILTER(STRSTARTS(STR(?doc), \"{EX}\")) }} GROUP BY ?doc ORDER BY ?doc")

@@ -1,0 +1,228 @@
+"""Time the analytics and the web pages on a store: `python -m kg.analytics.perf --store DIR`.
+
+What it measures (medians after one warm-up call, so the numbers can be reproduced):
+
+- `trace_down` and `trace_up` of a national document with thousands of descendants, and
+  `trace_up` of a deep (ward-level) document of that cascade;
+- `applies_to` of a ward's body;
+- the web pages (home, document, body, search) served by a `kg serve` subprocess over
+  loopback HTTP: the first request (which builds what the server builds lazily) apart,
+  then the median; and the serving process's RSS (current and peak, with its workers).
+
+Targets are picked from the store unless given: the central-level document with the
+largest downstream closure among the most directly implemented ones, the deepest document
+of its cascade, and the ward (`phường`) body with the most documents binding it among the
+wards that issued the most. The benchmark (`kg bench`) is the reference; this module is
+the quick, repeatable check behind docs/performance.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kg.analytics import queries as q
+from kg.bench.machine import free_port, median, tree_rss
+from kg.ns import LEVEL
+from kg.store.base import Store
+
+GB = 2**30
+
+
+def _timed(fn: Callable[[], Any], n: int) -> tuple[list[float], Any]:
+    out = fn()                                   # warm-up: caches, lazy imports
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return times, out
+
+
+def pick_root(store: Store, *, candidates: int = 20) -> tuple[str, int]:
+    """The central-level document with the largest downstream closure (of the top few)."""
+    central = [r["b"] for r in q.select(store, f"""
+        SELECT ?b WHERE {{ ?b kg:level <{LEVEL}central> }}""")]
+    if not central:
+        raise SystemExit("no central-level body in the store")
+    rows = q.select(store, f"""
+        SELECT ?o (COUNT(?d) AS ?n) WHERE {{ {q.values("b", central)} ?o eli:passed_by ?b .
+          ?d kg:implements ?o }} GROUP BY ?o ORDER BY DESC(?n) LIMIT {int(candidates)}""")
+    best = ("", -1)
+    for r in rows:
+        n = q.select(store, f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{
+            ?d ({q.rel_path(q.DOWN_RELATIONS)})+ <{r["o"]}> }}""")[0]["n"]
+        if n > best[1]:
+            best = (r["o"], n)
+    return best
+
+
+def pick_ward(store: Store, *, candidates: int = 5) -> tuple[str, int]:
+    """The ward body binding the most documents, of the wards that issued the most."""
+    from kg.analytics.applies import applies_to
+
+    rows = q.select(store, f"""
+        SELECT ?b (COUNT(?d) AS ?n) WHERE {{ ?b kg:level <{LEVEL}commune> .
+          FILTER(CONTAINS(STR(?b), "/phuong-")) ?d eli:passed_by ?b }}
+        GROUP BY ?b ORDER BY DESC(?n) LIMIT {int(candidates)}""")
+    best = ("", -1)
+    for r in rows:
+        n = len(applies_to(store, r["b"])["documents"])
+        if n > best[1]:
+            best = (r["b"], n)
+    return best
+
+
+def analytics(store: Store, *, root: str, body: str, leaf: str | None,
+              repeats: int) -> tuple[list[dict[str, Any]], str]:
+    """Median times of the traces and applies-to; returns rows and the leaf used."""
+    from kg.analytics import applies_to, trace_down, trace_up
+
+    rows = []
+    times, down = _timed(lambda: trace_down(store, root), repeats)
+    rows.append({"what": "trace_down (national root)", "ms": median(times) * 1000,
+                 "size": len(down["nodes"]) - 1, "bar_ms": 100})
+    if leaf is None:
+        leaf = max(down["nodes"].values(), key=lambda n: (n["depth"] or 0, n["iri"]))["iri"]
+    times, up = _timed(lambda: trace_up(store, root), repeats)
+    rows.append({"what": "trace_up (national root)", "ms": median(times) * 1000,
+                 "size": len(up["nodes"]) - 1, "bar_ms": 100})
+    times, up = _timed(lambda: trace_up(store, leaf), repeats)
+    rows.append({"what": "trace_up (deepest document of the cascade)",
+                 "ms": median(times) * 1000, "size": len(up["nodes"]) - 1, "bar_ms": 100})
+    times, ap = _timed(lambda: applies_to(store, body), repeats)
+    rows.append({"what": "applies_to (ward body)", "ms": median(times) * 1000,
+                 "size": len(ap["documents"]), "bar_ms": 200})
+    return rows, leaf
+
+
+def _get(url: str, timeout: float) -> tuple[float, int, int]:
+    t = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            body = r.read()
+            status = r.status
+    except urllib.error.HTTPError as e:
+        body, status = e.read(), e.code
+    return time.perf_counter() - t, status, len(body)
+
+
+def pages(store_dir: str, targets: dict[str, str], *, repeats: int,
+          timeout: float = 900) -> list[dict[str, Any]]:
+    """Serve the store with `kg serve` and time each page over loopback HTTP."""
+    port = free_port()
+    env = dict(os.environ, KG_STORE=store_dir, KG_CLIENT_CONCURRENCY="1000",
+               KG_CLIENT_SECONDS_PER_MINUTE="1000000000")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    rows: list[dict[str, Any]] = []
+    try:
+        ask = base + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
+        while True:
+            if proc.poll() is not None:
+                raise SystemExit("kg serve exited: " + proc.stderr.read().decode()[-400:])  # type: ignore[union-attr]
+            try:
+                if _get(ask, 5)[1] == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        rows.append({"what": "cold start (to the first SPARQL answer)",
+                     "ms": (time.perf_counter() - t0) * 1000})
+        for name, path in targets.items():
+            first, status, size = _get(base + path, timeout)
+            times = [_get(base + path, timeout)[0] for _ in range(repeats)]
+            rows.append({"what": f"{name} page", "path": path, "status": status,
+                         "bytes": size, "first_ms": first * 1000,
+                         "ms": median(times) * 1000, "bar_ms": 300})
+        rss, hwm = tree_rss(proc.pid)
+        rows.append({"what": "serving process RSS (with its workers)", "rss_gb": rss / GB,
+                     "peak_gb": hwm / GB, "bar_gb": 1.5})
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return rows
+
+
+def _path(store: Store, node: str) -> str:
+    from kg.ids import Minter
+    from kg.settings import load
+
+    local = Minter(load({})["base_iri"]).local_path(node)
+    return "/id/" + (local or node)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m kg.analytics.perf", description=__doc__.split(
+        "\n")[0])
+    ap.add_argument("--store", required=True, help="folder of an embedded store")
+    ap.add_argument("--repeats", type=int, default=7, help="timed runs after the warm-up")
+    ap.add_argument("--root", help="IRI of the document to trace (default: picked)")
+    ap.add_argument("--body", help="IRI of the ward body (default: picked)")
+    ap.add_argument("--leaf", help="IRI of a deep document to trace up (default: picked)")
+    ap.add_argument("--no-pages", action="store_true", help="analytics only")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = ap.parse_args(argv)
+
+    from kg.store.oxigraph import OxigraphStore
+
+    store = OxigraphStore(str(Path(args.store)))
+    try:
+        t = time.perf_counter()
+        root, n_root = (args.root, -1) if args.root else pick_root(store)
+        body, n_body = (args.body, -1) if args.body else pick_ward(store)
+        picked_s = time.perf_counter() - t
+        rows, leaf = analytics(store, root=root, body=body, leaf=args.leaf,
+                               repeats=args.repeats)
+        ident = q.select(store, f"SELECT ?id WHERE {{ <{q.iri(root)}> eli:id_local ?id }}")
+        targets = {"home": "/", "document": _path(store, root),
+                   "document JSON": _path(store, root) + ".json",
+                   "body": _path(store, body),
+                   "search": "/search?" + urllib.parse.urlencode(
+                       {"q": ident[0]["id"] if ident else "nghị quyết"}),
+                   "search (words)": "/search?" + urllib.parse.urlencode(
+                       {"q": "chinh quyen do thi"})}
+    finally:
+        store.close()
+    if not args.no_pages:
+        rows += pages(args.store, targets, repeats=args.repeats)
+    out = {"store": args.store, "root": root, "root_descendants": n_root, "ward": body,
+           "ward_binding": n_body, "leaf": leaf, "picking_s": round(picked_s, 2),
+           "repeats": args.repeats, "rows": rows}
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    print(f"store {args.store}; root {root} ({n_root} descendants); ward {body} "
+          f"({n_body} binding); leaf {leaf}; median of {args.repeats} after a warm-up")
+    for r in rows:
+        if "ms" in r:
+            extra = ""
+            if "first_ms" in r:
+                extra = f"  (first {r['first_ms']:.0f} ms, HTTP {r['status']}, " \
+                        f"{r['bytes'] / 1024:.0f} KiB)"
+            elif "size" in r:
+                extra = f"  ({r['size']} documents)"
+            bar = f"  bar ≤ {r['bar_ms']} ms" if "bar_ms" in r else ""
+            print(f"{r['what']:<48} {r['ms']:>9.1f} ms{bar}{extra}")
+        else:
+            print(f"{r['what']:<48} {r['rss_gb']:>9.2f} GB  peak {r['peak_gb']:.2f} GB"
+                  f"  bar ≤ {r['bar_gb']} GB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
