@@ -19,8 +19,7 @@ from kg.extract.model import Body, DocumentRef, Extraction
 from kg.extract.tables import BODY_KINDS, DOC_TYPES, RELATIONS
 from kg.ids import Minter, document_key, slug
 from kg.ns import BODYKIND, DCTERMS, DOCTYPE, ELI, FOAF, KG, LEVEL, ORG, PROV, RDF, RDFS, SKOS, XSD
-
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+from kg.store.base import Triple
 
 # Central bodies of which there is one, so that a body kind names them: an extraction may
 # give one as a parent without listing it, and the emitter describes it from the table.
@@ -79,7 +78,7 @@ class Emitter:
             if r.source not in doc_iris or r.target not in doc_iris or r.rel not in RELATIONS:
                 continue
             frm, obj = doc_iris[r.source], doc_iris[r.target]
-            prop = KG[r.rel]
+            prop: URIRef = KG[r.rel]
             triples.append((frm, prop, obj))
             link = self.m.node("link", source_key, str(i), r.source, r.rel, r.target)
             triples += [

@@ -144,6 +144,21 @@ class Snapshots:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+# Seconds a query runs at normal priority before its worker is demoted, and the niceness
+# it is demoted to.
+DEMOTE_AFTER = 0.25
+LOW_PRIORITY = 19
+
+
+def _set_priority(pid: int, niceness: int) -> bool:
+    """Set a worker's niceness; False when the system refuses (raising needs privilege)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, niceness)
+    except (PermissionError, ProcessLookupError):
+        return False
+    return True
+
+
 class _Worker:
     def __init__(self, proc: Any, conn: Any, snapshot: str) -> None:
         self.proc = proc
@@ -272,18 +287,27 @@ class ProcessRunner(Runner):
         job.snapshot = self.snapshots.get()
         old = w.snapshot
         w.snapshot = job.snapshot  # before the worker opens it, so that prune keeps it
+        demoted = False
         try:
             w.conn.send(job)
-            if not w.conn.poll(self.timeout):
-                self._replace(w)
-                raise _timeout_error(self.timeout)
+            # A query still running after a moment yields the cores to short ones: its
+            # worker drops to the lowest priority, so that a runaway query slows other
+            # clients' quick queries as little as possible until its time is up.
+            if not w.conn.poll(min(DEMOTE_AFTER, self.timeout)):
+                demoted = _set_priority(w.proc.pid, LOW_PRIORITY)
+                if not w.conn.poll(max(0.0, self.timeout - DEMOTE_AFTER)):
+                    self._replace(w)
+                    raise _timeout_error(self.timeout)
             header = w.conn.recv()
             payload = w.conn.recv_bytes() if header[0] == "ok" else b""
         except (EOFError, OSError, BrokenPipeError):
             self._replace(w)
             raise QueryError("the query engine stopped while running this query (too "
                              "complex or too deeply nested?); nothing was answered") from None
-        self.idle.put(w)
+        if demoted and not _set_priority(w.proc.pid, 0):
+            self._replace(w)  # an unprivileged server cannot raise it back: use a fresh one
+        else:
+            self.idle.put(w)
         if old != job.snapshot:
             with self.lock:
                 in_use = {x.snapshot for x in self.live} | set(self.starting)

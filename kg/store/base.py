@@ -9,10 +9,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from rdflib import Literal, URIRef
-from rdflib.term import Node
+from rdflib import URIRef
+from rdflib.term import Identifier, Node
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+# A statement in rdflib terms. Subjects are IRIs or blank nodes and objects also literals;
+# `Identifier` is their common base (and what a list of mixed triples is inferred as).
+Triple = tuple[Identifier, URIRef, Identifier]
 
 # Formats of whole-store dumps and of one graph, by the names the CLI uses.
 DATASET_FORMATS = {"nq": "application/n-quads", "trig": "application/trig"}

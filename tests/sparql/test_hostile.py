@@ -254,3 +254,45 @@ def test_allowed_service_is_called(live_factory, recorder: Recorder) -> None:
     assert recorder.connections >= 1
     status, _, _ = ask(server, f"SELECT * {{ SERVICE <{endpoint}x> {{ ?s ?p ?o }} }}")
     assert status == 403
+
+
+def _benign_latencies(server: Server, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        status, _, _ = ask(server, BENIGN, source="127.0.0.2")
+        assert status == 200
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def _p99(values: list[float]) -> float:
+    return sorted(values)[max(0, int(len(values) * 0.99) - 1)]
+
+
+def test_benign_p99_beside_hostile_queries_stays_within_twice_alone(hostile_server) -> None:
+    """Issue 10: hostile queries fired while a benign client runs; its p99 stays ≤ 2× alone."""
+    _benign_latencies(hostile_server, 10)  # warm
+    alone = _benign_latencies(hostile_server, 100)
+    stop = threading.Event()
+
+    def attacker(query: str) -> None:
+        while not stop.is_set():
+            status, _, _ = ask(hostile_server, query)
+            if status == 429:
+                time.sleep(0.05)
+
+    attackers = [threading.Thread(target=attacker, args=(q,), daemon=True)
+                 for q in (CROSS, REGEX, CROSS, REGEX)]
+    for t in attackers:
+        t.start()
+    time.sleep(0.5)
+    try:
+        beside = _benign_latencies(hostile_server, 100)
+    finally:
+        stop.set()
+        for t in attackers:
+            t.join(LIMIT + 5)
+    print(f"benign p99 alone {_p99(alone) * 1000:.1f} ms, beside hostile "
+          f"{_p99(beside) * 1000:.1f} ms")
+    assert _p99(beside) <= 2 * max(_p99(alone), 0.005)
