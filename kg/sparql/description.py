@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.sparql.execute import GRAPHS
+from kg.sparql.execute import GRAPHS, serialized
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FMT = "http://www.w3.org/ns/formats/"
@@ -41,6 +41,6 @@ def describe(endpoint: str, *, fmt: str, update: bool,
     if update:
         triples.append(ox.Triple(sd, n("supportedLanguage"), n("SPARQL11Update")))
     triples += [ox.Triple(sd, n("resultFormat"), ox.NamedNode(FMT + f)) for f in RESULT_FORMATS]
-    return ox.serialize([t for t in triples if t is not None], format=GRAPHS[fmt],
-                        **({"prefixes": {"sd": SD, "format": FMT}}
-                           if fmt in ("turtle", "trig", "rdfxml") else {}))
+    prefixes = {"sd": SD, "format": FMT} if fmt in ("turtle", "trig", "rdfxml") else None
+    return serialized(ox.serialize([t for t in triples if t is not None], format=GRAPHS[fmt],
+                                   prefixes=prefixes))

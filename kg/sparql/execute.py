@@ -7,9 +7,14 @@ no Python work is done per row, and evaluation stops as soon as the cap is passe
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 RESULTS = {
     "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -49,26 +54,34 @@ class EngineError(Exception):
         self.message = message
 
 
-class _CappedBuffer:
+class _CappedBuffer(io.BytesIO):
     """A write target for pyoxigraph's serializers that stops past `limit` lines."""
 
     def __init__(self, limit: int) -> None:
-        self.parts: list[bytes] = []
+        super().__init__()
         self.lines = 0
         self.limit = limit
 
-    def write(self, data: bytes) -> int:
-        self.lines += data.count(b"\n")
+    def write(self, data: ReadableBuffer, /) -> int:
+        chunk = bytes(data)
+        self.lines += chunk.count(b"\n")
         if self.lines > self.limit:
             raise RowLimit
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
+        return super().write(chunk)
 
     def value(self) -> bytes:
-        return b"".join(self.parts)
+        return self.getvalue()
+
+
+def serialized(data: bytes | None) -> bytes:
+    """The bytes a pyoxigraph `serialize` with no output returned.
+
+    pyoxigraph returns bytes when given no output and None when it wrote to one; its
+    stubs say `bytes | None` for both, so the no-output calls narrow here.
+    """
+    if data is None:
+        raise TypeError("pyoxigraph serialize was given an output and returned nothing")
+    return data
 
 
 def _options(job: Job) -> dict:
@@ -103,7 +116,9 @@ def serialize_result(result: object, job: Job) -> bytes:
             return _boolean(result, job.fmt)
         if isinstance(result, ox.QuerySolutions):
             return _solutions(result, job)
-        return _triples(result, job)
+        if isinstance(result, ox.QueryTriples):
+            return _triples(result, job)
+        raise TypeError(f"not a query answer: {type(result).__name__}")
     except RowLimit as e:
         raise EngineError("LimitExceeded", f"the answer has more than {job.max_rows:,} "
                           "rows (KG_MAX_ROWS); add a LIMIT or narrow the query") from e
@@ -112,7 +127,7 @@ def serialize_result(result: object, job: Job) -> bytes:
 def _boolean(result: ox.QueryBoolean, fmt: str) -> bytes:
     if fmt not in RESULTS:
         raise EngineError("NotAcceptable", f"an ASK answer cannot be given as {fmt}")
-    return result.serialize(format=RESULTS[fmt])
+    return serialized(result.serialize(format=RESULTS[fmt]))
 
 
 def _solutions(result: ox.QuerySolutions, job: Job) -> bytes:
@@ -123,8 +138,8 @@ def _solutions(result: ox.QuerySolutions, job: Job) -> bytes:
     tsv = buf.value()
     if job.fmt == "tsv":
         return tsv
-    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
-        format=RESULTS[job.fmt])
+    return serialized(ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
+        format=RESULTS[job.fmt]))
 
 
 def _triples(result: ox.QueryTriples, job: Job) -> bytes:
@@ -136,4 +151,4 @@ def _triples(result: ox.QueryTriples, job: Job) -> bytes:
     if job.fmt == "ntriples":
         return nt
     triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=GRAPHS[job.fmt])
+    return serialized(ox.serialize(triples, format=GRAPHS[job.fmt]))

@@ -116,3 +116,24 @@ def test_restart_keeps_every_source(filled: Path) -> None:
     first = _snapshot(filled)
     second = _snapshot(filled)
     assert first == second and len(first[0]) == 3
+
+
+def test_service_keeps_serving_reads_while_an_ingest_holds_the_store(filled: Path) -> None:
+    from web import create_app
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import time\nfrom kg.store import open_store\n"
+         f"s = open_store({str(filled)!r})\nprint('ready', flush=True)\ntime.sleep(60)"],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        app = create_app({"TESTING": True, "KG": {"store": str(filled)}})
+        client = app.test_client()
+        stats = client.get("/api/stats").get_json()
+        assert stats["ok"] is True and stats["sources"] == 1
+        assert app.extensions["kg"].read_only is True
+        found = client.get("/search.json", query_string={"q": "97/2019/QH14"}).get_json()
+        assert found["hits"][0]["exact"] and found["hits"][0]["date"] == "2019-11-27"
+    finally:
+        holder.kill()
+        holder.wait()
