@@ -7,14 +7,17 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kg import __version__, settings
 from kg.errors import KGError
+
+if TYPE_CHECKING:
+    from kg.store.base import Store
 
 
 def setting_option(name: str, *flags: str) -> Callable:
@@ -30,9 +33,9 @@ class Context:
 
     def __init__(self, overrides: dict[str, Any]) -> None:
         self.settings = settings.load(overrides)
-        self._store = None
+        self._store: Store | None = None
 
-    def store(self, *, read_only: bool = False):  # noqa: ANN201 - Store, imported lazily
+    def store(self, *, read_only: bool = False) -> Store:
         from kg.store import open_from_settings
 
         if self._store is None:
@@ -89,7 +92,7 @@ def ingest(c: Context, paths: tuple[Path, ...], progress: bool | None) -> None:
 
     pipeline = Pipeline(c.store(), base_iri=c.settings["base_iri"])
 
-    def bar(files: list[Path]) -> Any:
+    def bar(files: list[Path]) -> Iterable[Path]:
         show = progress if progress is not None else (len(files) > 1 and sys.stderr.isatty())
         return tqdm(files, desc="ingest", unit="file", disable=not show)
 

@@ -94,7 +94,7 @@ class Pipeline:
                             len(ex.documents), len(ex.relations))
 
     def ingest_paths(self, paths: Iterable[Path], *,
-                     progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+                     progress: Callable[[list[Path]], Iterable[Path]] | None = None,
                      keep_going: bool = True) -> IngestReport:
         """Ingest every supported file under `paths`; bad files are reported, not fatal.
 

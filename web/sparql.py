@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 from flask import Blueprint, Response, current_app, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from kg.errors import KGError, QueryError
 from kg.sparql import SparqlService
@@ -88,7 +89,7 @@ def _endpoint_url() -> str:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
-def endpoint() -> Response:
+def endpoint() -> BaseResponse:
     """A query by GET, POST form or POST body; a POST form with `update=` is an update."""
     if request.method == "GET":
         if "update" in request.args:
@@ -147,7 +148,7 @@ def _update(text: str) -> Response:
     return Response(status=204)
 
 
-def _no_query() -> Response:
+def _no_query() -> BaseResponse:
     """No query: the service description for programs, the query editor for browsers."""
     best = request.accept_mimetypes.best_match(
         ["text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples",

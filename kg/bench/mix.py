@@ -118,13 +118,16 @@ def run_mix(url: str, p: Params, *, clients: int, seconds: float, seed: int = 5,
             timeout: float = 60) -> MixResult:
     """`clients` threads send the mix to the SPARQL endpoint `url` for `seconds`."""
     u = urllib.parse.urlsplit(url)
+    host = u.hostname
+    if host is None:
+        raise ValueError(f"no host in the SPARQL endpoint's URL {url!r}")
     res = MixResult(clients)
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
 
     def client(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
-        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+        conn = http.client.HTTPConnection(host, u.port, timeout=timeout)
         i = n
         while time.perf_counter() < stop_at:
             kind = KINDS[i % len(KINDS)]
@@ -142,7 +145,7 @@ def run_mix(url: str, p: Params, *, clients: int, seconds: float, seed: int = 5,
             except (OSError, http.client.HTTPException) as e:
                 ok, err = False, f"{kind}: {type(e).__name__} {e}"
                 conn.close()
-                conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+                conn = http.client.HTTPConnection(host, u.port, timeout=timeout)
             dt = time.perf_counter() - t
             with lock:
                 if ok:

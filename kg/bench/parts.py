@@ -11,15 +11,21 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.bench import Config, Row
 from kg.bench.machine import dir_size, free_port, median, percentile, repeat, timed, tree_rss
 from kg.errors import KGError
 
+if TYPE_CHECKING:
+    from kg.bench.mix import MixResult, Params
+    from kg.generate.corpus import Corpus
+
 Log = Callable[[str], None]
 GB = 2**30
-BASELINE_SERVER = "web.baseline"   # `python -m web.baseline DUMP PORT`: rdflib behind our endpoint
+BASELINE_SERVER = "web.baseline"   # `python -m web.baseline DUMP PORT` (web/baseline.py)
 
 
 def guarded(part: Callable[..., list[Row]], cfg: Config, work: Path, log: Log,
@@ -101,11 +107,11 @@ def ingest(cfg: Config, work: Path, log: Log) -> list[Row]:
         for i in range(cfg.repeats):
             folder = work / f"ingest-{i}"
             store = OxigraphStore(str(folder))
-            ours.append(timed(lambda s=store, f=files: _ingest(Pipeline, s, cfg, f)))
+            ours.append(timed(partial(_ingest, Pipeline, store, cfg, files)))
             store.close()
             shutil.rmtree(folder, ignore_errors=True)
             rstore = RdflibStore()
-            base.append(timed(lambda s=rstore, f=files: _ingest(Pipeline, s, cfg, f)))
+            base.append(timed(partial(_ingest, Pipeline, rstore, cfg, files)))
             del rstore
         r_ours, r_base = len(files) / median(ours), len(files) / median(base)
         rows.append(Row("ingest", f"{measure}, {label}", f"{len(files)} texts", r_ours,
@@ -197,8 +203,7 @@ def bulk_import(cfg: Config, work: Path, dump: Path, quads: int, store_dir: Path
     for i in range(cfg.repeats):
         folder = work / f"ox-{i}"
         s = ox.Store(str(folder))
-        theirs.append(timed(lambda s=s: s.bulk_load(path=str(dump),
-                                                    format=ox.RdfFormat.N_QUADS)))
+        theirs.append(timed(partial(s.bulk_load, path=str(dump), format=ox.RdfFormat.N_QUADS)))
         del s
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(store_dir, ignore_errors=True)
@@ -225,7 +230,7 @@ def bulk_import(cfg: Config, work: Path, dump: Path, quads: int, store_dir: Path
     ]
 
 
-def analytics(cfg: Config, store_dir: Path, p: object, label: str, size: int) -> list[Row]:
+def analytics(cfg: Config, store_dir: Path, p: Params, label: str, size: int) -> list[Row]:
     """kg.analytics in a child process, killed past `analytics_budget` seconds."""
     import importlib.util
     import json
@@ -238,7 +243,7 @@ def analytics(cfg: Config, store_dir: Path, p: object, label: str, size: int) ->
         return [_na("analytics", m, "kg.analytics is not written yet", label)
                 for m, _ in names.values()]
     pfile = store_dir.parent / f"params-{size}.json"
-    pfile.write_text(json.dumps(asdict(p)), encoding="utf-8")  # type: ignore[call-overload]
+    pfile.write_text(json.dumps(asdict(p)), encoding="utf-8")
     n = max(cfg.repeats, 5)
     out, err = _run_child(["-m", "kg.bench.analytics_job", str(store_dir), str(pfile), str(n)],
                           cfg.analytics_budget)
@@ -278,47 +283,80 @@ def _run_child(args: list[str], budget: float) -> tuple[dict, str]:
 
 # -- serving ------------------------------------------------------------------------------
 
-def _page_targets(corpus: object, cfg: Config) -> dict[str, str]:
+def _page_targets(corpus: Corpus, cfg: Config) -> dict[str, str]:
     from kg.bench.mix import doc_iri
     from kg.ids import Minter
 
     m = Minter(cfg.base_iri)
-    docs = corpus.docs  # type: ignore[attr-defined]
+
+    def page(iri: str) -> str:
+        path = m.local_path(iri)
+        if path is None:
+            raise RuntimeError(f"{iri} is not under the base {cfg.base_iri}")
+        return "/id/" + path
+
+    docs = corpus.docs
     d = next((x for x in docs if x.issuer.level == "district" and x.parent), docs[-1])
-    body = d.issuer
-    return {"home": "/", "document": "/id/" + m.local_path(doc_iri(m, d)),  # type: ignore[operator]
-            "body": "/id/" + m.local_path(str(m.body(body.key))),  # type: ignore[operator]
+    return {"home": "/", "document": page(doc_iri(m, d)),
+            "body": page(str(m.body(d.issuer.key))),
             "search": "/search?" + urllib.parse.urlencode({"q": d.id})}
 
 
 class Server:
-    """A `kg serve` subprocess on a free loopback port."""
+    """A server subprocess on a free loopback port: `kg serve`, or the rdflib baseline."""
 
-    def __init__(self, store_dir: Path, *, env: dict[str, str] | None = None) -> None:
+    def __init__(self, name: str, args: list[str], *, env: dict[str, str] | None = None
+                 ) -> None:
+        self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        e = dict(os.environ, KG_STORE=str(store_dir), KG_CLIENT_CONCURRENCY="1000",
-                 KG_CLIENT_SECONDS_PER_MINUTE="1000000000", **(env or {}))
         self.t0 = time.perf_counter()
-        self.proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port",
-                                      str(self.port)], env=e, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
+        argv = [a.format(port=self.port) for a in args]
+        self.proc = subprocess.Popen([sys.executable, *argv], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-    def wait(self, timeout: float = 120) -> float:
-        """Seconds from spawn to the first answered SPARQL query."""
+    @classmethod
+    def kg_serve(cls, store_dir: Path) -> Server:
+        """`kg serve` over `store_dir`, with the per-client limits out of the bench's way."""
+        env = dict(os.environ, KG_STORE=str(store_dir), KG_CLIENT_CONCURRENCY="1000",
+                   KG_CLIENT_SECONDS_PER_MINUTE="1000000000")
+        return cls("kg serve", ["-m", "kg.cli", "serve", "--port", "{port}"], env=env)
+
+    @classmethod
+    def rdflib_baseline(cls, dump: Path) -> Server:
+        """rdflib's in-memory store loaded with `dump`, behind our own endpoint code."""
+        # The baseline server builds the web app, so it lives in the web layer; the core
+        # names it only as a module to run, never imports it.
+        return cls("rdflib server", ["-m", BASELINE_SERVER, str(dump), "{port}"])
+
+    def wait(self, timeout: float = 120, *, interval: float = 0.02,
+             http_error_fails: bool = False) -> float:
+        """Seconds from spawn to the first answered SPARQL query.
+
+        With `http_error_fails`, an HTTP error answer ends the wait at once (a server that
+        answers but cannot query); otherwise it counts as not ready yet.
+        """
         url = self.url + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode(errors="replace")  # type: ignore[union-attr]
-                raise RuntimeError(f"kg serve exited: {err[-400:]}")
+                err = self.proc.stderr.read() if self.proc.stderr else b""
+                raise RuntimeError(f"{self.name} exited: "
+                                   f"{err.decode(errors='replace')[-400:]}")
             try:
                 with urllib.request.urlopen(url, timeout=5) as r:
                     if r.status == 200:
                         return time.perf_counter() - self.t0
+            except urllib.error.HTTPError as e:
+                if http_error_fails:
+                    raise RuntimeError(f"{self.name} answers {e.code}: "
+                                       f"{e.read()[:200]!r}") from e
+                time.sleep(interval)
             except (urllib.error.URLError, OSError):
-                time.sleep(0.02)
-        raise RuntimeError(f"kg serve did not answer within {timeout}s")
+                time.sleep(interval)
+            else:
+                time.sleep(interval)
+        raise RuntimeError(f"{self.name} did not answer within {timeout}s")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -330,7 +368,18 @@ class Server:
                 self.proc.wait()
 
 
-def serve_part(cfg: Config, work: Path, store_dir: Path, p: object, pages: dict[str, str],
+def _mix(url: str, p: Params, c: int, cfg: Config, label: str, log: Log, who: str,
+         run_mix: Callable[..., MixResult]) -> tuple[Row, dict]:
+    """The SPARQL mix at `c` clients against `url`: its row, and its summary."""
+    res = run_mix(url, p, clients=c, seconds=cfg.mix_seconds)
+    s = res.summary()
+    log(f"  {who}, {c} clients: {s['qps']} q/s, p99 {s['p99_ms']} ms, {s['errors']} errors")
+    return Row("sparql", f"mix, {c} clients, {who}", label, res.throughput, "q/s",
+               verdict="info", note=f"median {s['median_ms']} ms, p99 {s['p99_ms']} ms, "
+               f"{s['errors']} errors", extra=s), s
+
+
+def serve_part(cfg: Config, work: Path, store_dir: Path, p: Params, pages: dict[str, str],
                label: str, size: int, log: Log) -> list[Row]:
     from kg.bench.mix import run_mix
 
@@ -340,7 +389,7 @@ def serve_part(cfg: Config, work: Path, store_dir: Path, p: object, pages: dict[
     for _ in range(cfg.cold_starts):
         if server is not None:
             server.stop()
-        server = Server(store_dir)
+        server = Server.kg_serve(store_dir)
         starts.append(server.wait())
     assert server is not None
     try:
@@ -352,13 +401,8 @@ def serve_part(cfg: Config, work: Path, store_dir: Path, p: object, pages: dict[
         for name, path in pages.items():
             rows.append(_page(server.url + path, name, cfg, label, size))
         for c in cfg.concurrency:
-            res = run_mix(server.url + "/sparql", p, clients=c, seconds=cfg.mix_seconds)
-            s = res.summary()
-            log(f"  kg serve, {c} clients: {s['qps']} q/s, p99 {s['p99_ms']} ms, "
-                f"{s['errors']} errors")
-            rows.append(Row("sparql", f"mix, {c} clients, kg serve", label, res.throughput,
-                            "q/s", verdict="info", note=f"median {s['median_ms']} ms, p99 "
-                            f"{s['p99_ms']} ms, {s['errors']} errors", extra=s))
+            row, _ = _mix(server.url + "/sparql", p, c, cfg, label, log, "kg serve", run_mix)
+            rows.append(row)
         rss, hwm = tree_rss(server.proc.pid)
         rows.append(Row("memory", "peak RSS of `kg serve` (+ its query workers)", label,
                         hwm / GB, "GB", bar="≤ 1.5 GB", verdict=verdict(hwm / GB <= 1.5),
@@ -398,7 +442,7 @@ def _page(url: str, name: str, cfg: Config, label: str, size: int) -> Row:
 
 # -- the peers: Virtuoso and rdflib with the same data and the same queries ----------------
 
-def peers(cfg: Config, work: Path, dump: Path, quads: int, p: object, label: str, log: Log,
+def peers(cfg: Config, work: Path, dump: Path, quads: int, p: Params, label: str, log: Log,
           ours_rows: list[Row]) -> list[Row]:
     from kg.bench.mix import run_mix
 
@@ -417,8 +461,8 @@ def peers(cfg: Config, work: Path, dump: Path, quads: int, p: object, label: str
     return rows
 
 
-def _rdflib_guarded(cfg: Config, dump: Path, quads: int, p: object, label: str, log: Log,
-                    ours: dict, run_mix: Callable) -> list[Row]:
+def _rdflib_guarded(cfg: Config, dump: Path, quads: int, p: Params, label: str, log: Log,
+                    ours: dict, run_mix: Callable[..., MixResult]) -> list[Row]:
     rows: list[Row] = []
     if not cfg.rdflib_sparql:
         rows.append(_na("sparql", "mix vs rdflib", "skipped (--no-rdflib)", label))
@@ -453,8 +497,8 @@ def _compare(peer: str, ours: dict, theirs: dict, c: int, label: str) -> list[Ro
     return out
 
 
-def _virtuoso(cfg: Config, work: Path, dump: Path, quads: int, p: object, label: str,
-              log: Log, ours: dict, run_mix: Callable) -> list[Row]:
+def _virtuoso(cfg: Config, work: Path, dump: Path, quads: int, p: Params, label: str,
+              log: Log, ours: dict, run_mix: Callable[..., MixResult]) -> list[Row]:
     from kg import virtuoso as V
 
     if not V.available():
@@ -468,14 +512,8 @@ def _virtuoso(cfg: Config, work: Path, dump: Path, quads: int, p: object, label:
                         quads / load_s, "quads/s", verdict="info",
                         note=f"{load_s:.1f} s, one run"))
         for c in cfg.concurrency:
-            res = run_mix(v.sparql_url, p, clients=c, seconds=cfg.mix_seconds)
-            s = res.summary()
-            log(f"  Virtuoso, {c} clients: {s['qps']} q/s, p99 {s['p99_ms']} ms, "
-                f"{s['errors']} errors")
-            rows.append(Row("sparql", f"mix, {c} clients, Virtuoso", label, res.throughput,
-                            "q/s", verdict="info", note=f"median {s['median_ms']} ms, p99 "
-                            f"{s['p99_ms']} ms, {s['errors']} errors", extra=s))
-            rows += _compare("Virtuoso", ours, s, c, label)
+            row, s = _mix(v.sparql_url, p, c, cfg, label, log, "Virtuoso", run_mix)
+            rows += [row, *_compare("Virtuoso", ours, s, c, label)]
         _, hwm = tree_rss(v.process.pid)
         rows.append(Row("memory", "peak RSS of Virtuoso", label, hwm / GB, "GB",
                         verdict="info", note="NumberOfBuffers for 4 GB"))
@@ -484,54 +522,19 @@ def _virtuoso(cfg: Config, work: Path, dump: Path, quads: int, p: object, label:
     return rows
 
 
-def _rdflib(cfg: Config, dump: Path, p: object, label: str, log: Log, ours: dict,
-            run_mix: Callable) -> list[Row]:
-    port = free_port()
-    t0 = time.perf_counter()
-    # The baseline server builds the web app, so it lives in the web layer (web/baseline.py);
-    # the core names it only as a module to run, never imports it.
-    proc = subprocess.Popen([sys.executable, "-m", BASELINE_SERVER, str(dump), str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/sparql"
+def _rdflib(cfg: Config, dump: Path, p: Params, label: str, log: Log, ours: dict,
+            run_mix: Callable[..., MixResult]) -> list[Row]:
+    server = Server.rdflib_baseline(dump)
     rows = []
     try:
-        deadline = time.monotonic() + 1800
-        ask = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError("rdflib server exited: "
-                                   + proc.stderr.read().decode(errors="replace")[-400:])  # type: ignore[union-attr]
-            try:
-                with urllib.request.urlopen(ask, timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except urllib.error.HTTPError as e:
-                raise RuntimeError(f"rdflib server answers {e.code}: "
-                                   f"{e.read()[:200]!r}") from e
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("rdflib server did not answer")
-            time.sleep(0.2)
+        to_serving = server.wait(1800, interval=0.2, http_error_fails=True)
         rows.append(Row("bulk import", "rdflib in-memory load of the dump", label,
                         None, verdict="info",
-                        note=f"{time.perf_counter() - t0:.1f} s to serving, one run"))
+                        note=f"{to_serving:.1f} s to serving, one run"))
         for c in cfg.concurrency:
-            res = run_mix(url, p, clients=c, seconds=cfg.mix_seconds)
-            s = res.summary()
-            log(f"  rdflib, {c} clients: {s['qps']} q/s, p99 {s['p99_ms']} ms, "
-                f"{s['errors']} errors")
-            rows.append(Row("sparql", f"mix, {c} clients, rdflib behind our endpoint", label,
-                            res.throughput, "q/s", verdict="info",
-                            note=f"median {s['median_ms']} ms, p99 {s['p99_ms']} ms, "
-                            f"{s['errors']} errors", extra=s))
-            rows += _compare("rdflib", ours, s, c, label)
+            row, s = _mix(server.url + "/sparql", p, c, cfg, label, log,
+                          "rdflib behind our endpoint", run_mix)
+            rows += [row, *_compare("rdflib", ours, s, c, label)]
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        server.stop()
     return rows

@@ -57,7 +57,7 @@ class RdflibStore(Store):
     def construct(self, query: str) -> list[Triple]:
         return list(self._query(query).graph)  # type: ignore[arg-type]
 
-    def raw_query(self, query: str, **_: object) -> object:
+    def raw_query(self, query: str) -> object:
         """The answer as pyoxigraph results, for endpoint code written against pyoxigraph."""
         res = self._query(query)
         if res.type == "CONSTRUCT" or res.type == "DESCRIBE":

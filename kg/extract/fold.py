@@ -9,6 +9,7 @@ found together by one compiled scan of the bare view (`hits`), done once a text.
 """
 from __future__ import annotations
 
+import _codecs  # charmap_build/charmap_encode: `codecs` re-exports them, but untyped
 import codecs
 import re
 import unicodedata
@@ -92,7 +93,7 @@ _VIET = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếể�
 
 
 @lru_cache(maxsize=1)
-def _charmap() -> tuple[object, bytes]:
+def _charmap() -> tuple[dict[int, int] | _codecs._EncodingMap, bytes]:
     tab = _bare_table()
     slots: list[str] = []
     for c in [*_VIET, *(chr(i) for i in range(0xC0, 0x250))]:
@@ -104,7 +105,7 @@ def _charmap() -> tuple[object, bytes]:
     dec = "".join(map(chr, range(128))) + "".join(slots) + "".join(
         chr(0xE000 + i) for i in range(pad))
     to_bare = bytes([*range(128), *(ord(tab[ord(c)]) for c in slots), *([0] * pad)])
-    return codecs.charmap_build(dec), to_bare
+    return _codecs.charmap_build(dec), to_bare
 
 
 def _placeholder(e: UnicodeError) -> tuple[bytes, int]:
@@ -123,7 +124,7 @@ def _bare_view(low: str) -> str:
     True
     """
     enc, to_bare = _charmap()
-    data = codecs.charmap_encode(low, "kg-bare-fold", enc)[0]  # type: ignore[attr-defined]
+    data = _codecs.charmap_encode(low, "kg-bare-fold", enc)[0]
     out = data.translate(to_bare).decode("latin-1")
     if "\x00" in out:
         tab = _bare_table()

@@ -12,12 +12,14 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import BinaryIO
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal
+from rdflib.term import Identifier
 
+from kg.extract.model import Extraction
 from kg.generate.corpus import Corpus, Doc, generate
 from kg.generate.render import render_doc, render_news, source_of, title
 from kg.ids import Minter, source_key
@@ -34,6 +36,15 @@ class Stats:
     quads: int = 0
     bytes: int = 0
 
+    def add(self, item: Item, size: int) -> None:
+        """Count one written source of `size` bytes."""
+        self.sources += 1
+        self.bytes += size
+        if item.doc is not None:
+            self.documents += 1
+        else:
+            self.news += 1
+
 
 @dataclass
 class Item:
@@ -42,8 +53,8 @@ class Item:
     name: str
     kind: str
     text: str
-    extraction: object
-    day: object
+    extraction: Extraction
+    day: date
     title: str
     doc: Doc | None
 
@@ -63,7 +74,7 @@ _ESC = re.compile(r'[\\"\n\r]')
 _ESC_MAP = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 
 
-def nt_term(t: URIRef | Literal) -> str:
+def nt_term(t: Identifier) -> str:
     """A term in N-Triples syntax (escapes per RDF 1.1 N-Triples §2.4)."""
     if isinstance(t, Literal):
         lex = _ESC.sub(lambda m: _ESC_MAP[m.group(0)], str(t))
@@ -72,6 +83,8 @@ def nt_term(t: URIRef | Literal) -> str:
         if t.datatype is not None and str(t.datatype) != "http://www.w3.org/2001/XMLSchema#string":
             return f'"{lex}"^^<{t.datatype}>'
         return f'"{lex}"'
+    if isinstance(t, BNode):
+        return f"_:{t}"
     return f"<{t}>"
 
 
@@ -81,23 +94,18 @@ def write_nquads(corpus: Corpus, out: BinaryIO, *, base_iri: str,
     emitter = Emitter(Minter(base_iri))
     stats = Stats()
     for item in iter_sources(corpus):
-        src = source_of(item.name, item.text, item.day, item.title)  # type: ignore[arg-type]
+        src = source_of(item.name, item.text, item.day, item.title)
         key = source_key(src.locator, src.name)
-        item.extraction.source = src.locator  # type: ignore[attr-defined]
+        item.extraction.source = src.locator
         # The extraction time is the text's date at noon: the dump depends on the seed only.
-        now = datetime.combine(item.day, time(12), tzinfo=UTC)  # type: ignore[arg-type]
-        emitted = emitter.emit(src, key, item.extraction, now=now)  # type: ignore[arg-type]
+        now = datetime.combine(item.day, time(12), tzinfo=UTC)
+        emitted = emitter.emit(src, key, item.extraction, now=now)
         g = f" <{emitted.graph}> .\n"
         lines = [f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{g}" for s, p, o in emitted.triples]
         data = "".join(lines).encode("utf-8")
         out.write(data)
         stats.quads += len(lines)
-        stats.bytes += len(data)
-        stats.sources += 1
-        if item.doc is not None:
-            stats.documents += 1
-        else:
-            stats.news += 1
+        stats.add(item, len(data))
         if progress:
             progress(1)
     return stats
@@ -127,17 +135,12 @@ def write_texts(corpus: Corpus, folder: Path, *,
                 "id": d.id if d else None, "type": d.type if d else None,
                 "issuer": d.issuer.key if d else None,
                 "level": d.issuer.level if d else None,
-                "date": d.day.isoformat() if d else item.day.isoformat(),  # type: ignore[attr-defined]
-                "documents": [x.id for x in ex.documents if x.id],  # type: ignore[attr-defined]
+                "date": d.day.isoformat() if d else item.day.isoformat(),
+                "documents": [x.id for x in ex.documents if x.id],
                 "relations": [[r.source.split("@")[0], r.rel, r.target.split("@")[0]]
-                              for r in ex.relations],  # type: ignore[attr-defined]
+                              for r in ex.relations],
             }, ensure_ascii=False) + "\n")
-            stats.sources += 1
-            stats.bytes += len(data)
-            if d is not None:
-                stats.documents += 1
-            else:
-                stats.news += 1
+            stats.add(item, len(data))
             if progress:
                 progress(1)
     return stats

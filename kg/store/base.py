@@ -5,8 +5,11 @@ Terms crossing this interface are rdflib terms; each backend converts at its edg
 from __future__ import annotations
 
 import abc
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 from rdflib import URIRef
@@ -33,6 +36,27 @@ class SourceInfo:
     ingested: str | None
     version: str | None
     triples: int | None = None
+
+
+def write_original(folder: Path, sha256: str, data: bytes) -> None:
+    """Keep `data` as folder/sha256, once: written then renamed, so that a crash never
+    leaves a truncated original (the file-backed stores' `put_original`)."""
+    target = folder / sha256
+    if target.exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, target)
+
+
+def read_original(folder: Path, sha256: str) -> bytes | None:
+    """The bytes `write_original` kept as folder/sha256, or None."""
+    target = folder / sha256
+    return target.read_bytes() if target.exists() else None
 
 
 class Store(abc.ABC):

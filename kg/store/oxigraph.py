@@ -12,17 +12,23 @@ answers as RDF's merge does, once, and is what every query reads.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from kg.errors import QueryError, StoreError
-from kg.store.base import DATASET_FORMATS, GRAPH_FORMATS, Store, Triple
+from kg.store.base import (
+    DATASET_FORMATS,
+    GRAPH_FORMATS,
+    Store,
+    Triple,
+    read_original,
+    write_original,
+)
 
 _FORMATS = {
     "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TURTLE,
@@ -30,7 +36,7 @@ _FORMATS = {
 }
 
 
-def to_rdflib(term: object) -> Node:
+def to_rdflib(term: object) -> Identifier:
     """A pyoxigraph term as an rdflib term."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -59,6 +65,28 @@ def to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     raise TypeError(f"unexpected term {term!r}")
+
+
+def triple_to_rdflib(t: ox.Triple) -> Triple:
+    """A pyoxigraph triple as rdflib terms."""
+    return (to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object))
+
+
+def triple_to_ox(t: Triple) -> ox.Triple:
+    """An rdflib triple as a pyoxigraph triple; a literal subject raises TypeError."""
+    s, p, o = t
+    subject = to_ox(s)
+    if isinstance(subject, ox.Literal):
+        raise TypeError(f"a literal cannot be a subject: {s!r}")
+    return ox.Triple(subject, ox.NamedNode(str(p)), to_ox(o))
+
+
+def ntriples(triples: Iterable[Triple]) -> str:
+    """Triples as N-Triples text."""
+    data = ox.serialize([triple_to_ox(t) for t in triples], format=ox.RdfFormat.N_TRIPLES)
+    if data is None:   # pyoxigraph returns the bytes when it is given no output
+        raise TypeError("pyoxigraph serialize returned nothing")
+    return data.decode()
 
 
 def rdf_format(fmt: str) -> ox.RdfFormat:
@@ -93,8 +121,7 @@ class OxigraphStore(Store):
 
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
         g = ox.NamedNode(str(graph))
-        body = ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples],
-                            format=ox.RdfFormat.N_TRIPLES).decode()
+        body = ntriples(triples)
         # One update request is one transaction: the drop, the insert and the merged
         # default graph's upkeep land together.
         self._update(f"{_unmerge(g)} ; DROP SILENT GRAPH {g} ; "
@@ -132,30 +159,20 @@ class OxigraphStore(Store):
     def put_original(self, sha256: str, data: bytes) -> None:
         if self.path is None:
             self._originals[sha256] = data
-            return
-        target = self.path / "originals" / sha256
-        if target.exists():
-            return
-        # Write then rename, so that a crash never leaves a truncated original.
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
+        else:
+            write_original(self.path / "originals", sha256, data)
 
     def get_original(self, sha256: str) -> bytes | None:
         if self.path is None:
             return self._originals.get(sha256)
-        target = self.path / "originals" / sha256
-        return target.read_bytes() if target.exists() else None
+        return read_original(self.path / "originals", sha256)
 
     # -- reading -----------------------------------------------------------------------
 
-    def raw_query(self, query: str, **options: object) -> object:
+    def raw_query(self, query: str) -> object:
         """The pyoxigraph answer itself, for the SPARQL endpoint's own serializers."""
         try:
-            return self.ox.query(query, **options)
+            return self.ox.query(query)
         except SyntaxError as e:
             raise QueryError(str(e)) from e
         except OSError as e:
@@ -168,7 +185,7 @@ class OxigraphStore(Store):
         names = [v.value for v in result.variables]
         rows = []
         for sol in result:
-            row = {}
+            row: dict[str, Node] = {}
             for name in names:
                 value = sol[name]
                 if value is not None:
@@ -183,8 +200,7 @@ class OxigraphStore(Store):
         result = self.raw_query(query)
         if not isinstance(result, ox.QueryTriples):
             raise QueryError("not a CONSTRUCT or DESCRIBE query")
-        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-                for t in result]  # type: ignore[misc]
+        return [triple_to_rdflib(t) for t in result]
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))

@@ -38,7 +38,6 @@ import hashlib
 import http.client
 import json
 import os
-import tempfile
 import time
 import urllib.error
 from collections.abc import Iterable, Iterator
@@ -47,7 +46,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import (
     EndPointInternalError,
@@ -59,8 +58,15 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from kg.errors import QueryError, StoreError
-from kg.store.base import DATASET_FORMATS, GRAPH_FORMATS, Store, Triple
-from kg.store.oxigraph import rdf_format, to_ox, to_rdflib
+from kg.store.base import (
+    DATASET_FORMATS,
+    GRAPH_FORMATS,
+    Store,
+    Triple,
+    read_original,
+    write_original,
+)
+from kg.store.oxigraph import rdf_format, to_ox, triple_to_ox, triple_to_rdflib
 
 CHUNK = 2000            # triples per INSERT DATA (Virtuoso's parser fails near 5,000)
 REQUEST = 20            # INSERT DATA operations per update request when bulk loading
@@ -216,20 +222,10 @@ class RemoteStore(Store):
         self.update(" ;\n".join(ops))
 
     def put_original(self, sha256: str, data: bytes) -> None:
-        target = self.originals / sha256
-        if target.exists():
-            return
-        self.originals.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.originals, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
+        write_original(self.originals, sha256, data)
 
     def get_original(self, sha256: str) -> bytes | None:
-        target = self.originals / sha256
-        return target.read_bytes() if target.exists() else None
+        return read_original(self.originals, sha256)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -263,15 +259,14 @@ class RemoteStore(Store):
         except SyntaxError as e:
             raise StoreError(f"SPARQL endpoint {self.endpoint} sent Turtle that does not "
                              f"parse: {e}") from e
-        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-                for t in parsed]  # type: ignore[misc]
+        return [triple_to_rdflib(t) for t in parsed]
 
     def _construct_bytes(self, query: str) -> bytes:
         """A CONSTRUCT's answer as Turtle bytes."""
         data = self._read(query, fmt=TURTLE)
         return data if isinstance(data, bytes) else str(data).encode()
 
-    def raw_query(self, query: str, **options: object) -> object:
+    def raw_query(self, query: str) -> object:
         """The answer as pyoxigraph results, for the SPARQL endpoint's serializers."""
         sw = self._wrapper(update=False)
         sw.setQuery(query)
@@ -308,7 +303,7 @@ class RemoteStore(Store):
                 f"SELECT ?s ?p ?o WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }} "
                 f"ORDER BY ?s ?p ?o LIMIT {PAGE} OFFSET {offset}")
             for r in rows:
-                yield _term(r["s"]), _term(r["p"]), _term(r["o"])  # type: ignore[misc]
+                yield _term(r["s"]), URIRef(r["p"]["value"]), _term(r["o"])
             seen += len(rows)
             offset += PAGE
             if len(rows) < PAGE:
@@ -324,16 +319,16 @@ class RemoteStore(Store):
         target = rdf_format(fmt)
         if fmt in GRAPH_FORMATS:
             assert graph is not None
-            triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in
-                       self.iter_graph(graph)]
+            triples = [triple_to_ox(t) for t in self.iter_graph(graph)]
             out.write(ox.serialize(triples, format=target) or b"")
             return
         names = [str(graph)] if graph else self.graphs()
         for name in names:
             g = ox.NamedNode(name)
             buf: list[ox.Quad] = []
-            for s, p, o in self.iter_graph(URIRef(name)):
-                buf.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g))  # type: ignore[arg-type]
+            for triple in self.iter_graph(URIRef(name)):
+                t = triple_to_ox(triple)
+                buf.append(ox.Quad(t.subject, t.predicate, t.object, g))
                 if len(buf) >= PAGE:
                     out.write(ox.serialize(buf, format=target) or b"")
                     buf = []
@@ -346,8 +341,8 @@ class RemoteStore(Store):
         if dest.exists() and any(dest.iterdir()):
             raise StoreError(f"backup target {target} exists and is not empty")
         dest.mkdir(parents=True, exist_ok=True)
-        with (dest / "store.nq").open("wb") as f:
-            self.dump(f, "nq")
+        with (dest / "store.nq").open("wb") as out:
+            self.dump(out, "nq")
         originals = dest / "originals"
         originals.mkdir()
         if self.originals.exists():
@@ -387,7 +382,7 @@ def _insert(g: str, lines: list[str]) -> str:
     return "INSERT DATA { GRAPH " + g + " {\n" + "\n".join(lines) + "\n} }"
 
 
-def _term(b: dict[str, Any]) -> Node:
+def _term(b: dict[str, Any]) -> Identifier:
     kind, value = b["type"], b["value"]
     if kind == "uri":
         return URIRef(value)

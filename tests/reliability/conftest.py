@@ -29,8 +29,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
     port = free_port()
     env = {**os.environ, "KG_QUERY_TIMEOUT": "3", "KG_CLIENT_CONCURRENCY": "64",
            "KG_CLIENT_SECONDS_PER_MINUTE": "100000"}
+    # The server's output goes to a file: a pipe nobody reads fills up and blocks it.
+    log = (store.parent / "serve.log").open("wb")
     proc = subprocess.Popen([*kg, "serve", "--port", str(port), "--threads", "16"], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -39,7 +41,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode()) from None
+                raise RuntimeError((store.parent / "serve.log").read_text()) from None
             time.sleep(0.2)
     else:
         proc.kill()
@@ -50,6 +52,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()
 
 
 def artifacts() -> Path:

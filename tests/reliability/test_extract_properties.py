@@ -1,12 +1,11 @@
 """The extractor on generated text: no exception, no hang, time linear in the input."""
 from __future__ import annotations
 
-import time
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.extract import extract
+from kg.extract.perf import best_seconds
 
 # Pieces that trip number, date and cue rules: digits, separators, type words, "số".
 PIECES = ["số", "Số:", "/", "-", "–", " ", "\n", "QH14", "NĐ-CP", "KH/TU", "TT/QU", "2019",
@@ -31,20 +30,11 @@ def test_extract_never_raises_and_spans_point_into_the_text(sample: str) -> None
         assert d.id is None or d.id.strip() == d.id
 
 
-def _seconds(sample: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        extract(sample)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 @settings(max_examples=5, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), min_size=20, max_size=60).map("".join))
 def test_time_grows_linearly_with_input(unit: str) -> None:
     small = unit * 40
     large = unit * 400  # ten times the text
-    ratio = _seconds(large) / max(_seconds(small), 1e-4)
+    ratio = best_seconds(large, 3) / max(best_seconds(small, 3), 1e-4)
     # linear would be ~10; allow noise, refuse quadratic (~100)
     assert ratio < 35, f"10x input took {ratio:.1f}x the time"

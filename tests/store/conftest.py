@@ -59,21 +59,22 @@ def make_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Sto
                             originals=str(tmp_path / f"originals-{len(list(tmp_path.iterdir()))}")))
 
 
-@pytest.fixture(params=BACKENDS)
-def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """One store per backend: the test runs against each."""
+def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The store of the backend `request.param` names; Virtuoso's is left empty after."""
     store = make_store(request.param, tmp_path, request)
     yield store
     if request.param == "virtuoso":
         empty(store)
     store.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """One store per backend: the test runs against each."""
+    yield from backend_store(request, tmp_path)
 
 
 @pytest.fixture(params=["memory", "virtuoso"])
 def concurrent_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """The backends whose isolation differs: pyoxigraph's snapshots, Virtuoso's locks."""
-    store = make_store(request.param, tmp_path, request)
-    yield store
-    if request.param == "virtuoso":
-        empty(store)
-    store.close()
+    yield from backend_store(request, tmp_path)
