@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import urllib.error
@@ -312,8 +313,11 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.t0 = time.perf_counter()
         argv = [a.format(port=self.port) for a in args]
+        # Its log goes to a file: a pipe that nobody reads fills up and freezes the server
+        # (waitress warns of its queue depth under load).
+        self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen([sys.executable, *argv], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                     stdout=subprocess.DEVNULL, stderr=self.log)
 
     @classmethod
     def kg_serve(cls, store_dir: Path) -> Server:
@@ -340,7 +344,8 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read() if self.proc.stderr else b""
+                self.log.seek(0)
+                err = self.log.read()
                 raise RuntimeError(f"{self.name} exited: "
                                    f"{err.decode(errors='replace')[-400:]}")
             try:
@@ -366,6 +371,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.log.close()
 
 
 def _mix(url: str, p: Params, c: int, cfg: Config, label: str, log: Log, who: str,
