@@ -69,3 +69,30 @@ def test_every_page_sends_a_content_security_policy(client) -> None:
     for path in ("/", "/search?q=97", "/nope", "/sparql"):
         csp = client.get(path).headers.get("Content-Security-Policy", "")
         assert "script-src 'self'" in csp and "object-src 'none'" in csp
+
+
+def test_hostile_file_name_and_person_name_are_escaped(tmp_path) -> None:
+    from kg.ingest import Pipeline
+    from kg.store import open_store
+    from tests.conftest import BASE
+    from web import create_app
+
+    payload = '<img src=x onerror="alert(1)">'
+    path = tmp_path / f"{payload}.txt"
+    path.write_text("Đồng chí <b>Trần Văn A</b><script>alert(2)</script> – Chủ tịch UBND "
+                    "phường ban hành Kế hoạch số 12/KH-UBND ngày 05/01/2022 thực hiện "
+                    "Nghị quyết số 97/2019/QH14.\n", encoding="utf-8")
+    store = open_store("memory")
+    Pipeline(store, base_iri=BASE).ingest_paths([path])
+    client = create_app({"TESTING": True, "KG_STORE_OBJECT": store,
+                         "KG": {"store": "memory", "base_iri": BASE}}).test_client()
+    pages = ["/", "/search?q=12/KH-UBND"]
+    source = store.graphs()
+    pages += ["/id/" + g[len(BASE):] for g in source if g.startswith(BASE)]
+    shown = 0
+    for page in pages:
+        html = client.get(page).get_data(as_text=True)
+        assert "<img src=x" not in html and "<script>alert" not in html, page
+        assert "<b>Trần" not in html, page
+        shown += "&lt;img src=x" in html
+    assert shown, "the hostile file name was shown nowhere: nothing was tested"
