@@ -85,7 +85,23 @@ def _annotate_tree(ix: SearchIndex, node: dict[str, Any], parent: str | None,
         _annotate_tree(ix, child, node["iri"], direction, depth + 1)
 
 
-def _facts(rows: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
+class Labels:
+    """Labels of nodes looked up in the index one at a time (documents' types by name),
+    instead of a map of every label built on each request."""
+
+    _TYPES = {str(DOCTYPE) + k: t.vi for k, t in DOC_TYPES.items()}
+
+    def __init__(self, ix: SearchIndex) -> None:
+        self.ix = ix
+
+    def get(self, node: str, default: str | None = None) -> str | None:
+        if node in self._TYPES:
+            return self._TYPES[node]
+        e = self.ix.by_node.get(node)
+        return e.label if e is not None else default
+
+
+def _facts(rows: list[dict[str, Any]], labels: Labels) -> list[dict[str, Any]]:
     """Facts grouped by (property, value) with the sources (named graphs) saying each."""
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:
@@ -111,9 +127,13 @@ def document(node: str) -> dict[str, Any]:
     ix = index()
     data = q.document(node)
     entry = ix.by_node.get(node)
-    labels = {e.node: e.label for e in ix.entries}
-    labels.update({str(DOCTYPE) + k: t.vi for k, t in DOC_TYPES.items()})
-    sources = {e.node: e.label for e in ix.entries if e.kind == "source"}
+    labels = Labels(ix)
+    # only the sources this page names (facts, corrections, evidence), not every source
+    named = {r["g"] for r in data["facts"] if r.get("g")}
+    named |= {c.get("source") for c in data["corrections"]}
+    named |= {lk.get("source") for lk in (*data["outgoing"], *data["incoming"])}
+    sources = {g: e.label for g in named if g and (e := ix.by_node.get(g)) is not None
+               and e.kind == "source"}
     out: dict[str, Any] = {
         "iri": node,
         "kind": entry.kind if entry else "document",
@@ -199,7 +219,7 @@ def body(node: str) -> dict[str, Any]:
                       "level": ix.by_node[cur].level if cur in ix.by_node else None})
     return {
         "iri": node, "kind": "body", "label": entry.label if entry else node, "level": level,
-        "facts": _facts(data["facts"], {e.node: e.label for e in ix.entries}),
+        "facts": _facts(data["facts"], Labels(ix)),
         "parents": list(reversed(chain)),
         "children": data["children"], "issued": issued, "people": data["people"],
         "applies": applied["documents"], "applies_counts": applied["counts"],

@@ -32,12 +32,15 @@ def _closure(store: Store, doc: str, rels: Sequence[str], direction: str
              ) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str]]]:
     """Documents of the trace and the edges among them, (acting doc, rel, object)."""
     doc = iri(doc)
-    docs = collect_docs(store, q.closure_docs(store, doc, rels, direction=direction))
-    if len(docs) == 1 and not any(docs[doc].get(k) for k in ("id", "label", "issuers")) \
+    order, edges = q.closure(store, doc, rels, direction=direction)
+    rows = q.doc_facts(store, order)
+    have = {r["d"] for r in rows}
+    # a document known by its IRI only still takes its place in the trace
+    rows += [{"d": n} for n in order if n not in have]
+    docs = collect_docs(store, rows)
+    if len(order) == 1 and not any(docs[doc].get(k) for k in ("id", "label", "issuers")) \
             and not exists(store, doc):
         raise NotFound(f"no document {doc}")
-    edges = sorted({(r["d"], q.rel_key(r["rel"]) or "", r["o"])
-                    for r in q.out_edges(store, docs, rels) if r["o"] in docs})
     return docs, edges
 
 

@@ -12,6 +12,7 @@ answers as RDF's merge does, once, and is what every query reads.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -107,11 +108,11 @@ class OxigraphStore(Store):
             if self.path is None:
                 self.ox = ox.Store()
             elif read_only:
-                self.ox = ox.Store.read_only(str(self.path / "oxigraph"))
+                self.ox = _open_read_only(self.path / "oxigraph")
             else:
                 (self.path / "originals").mkdir(parents=True, exist_ok=True)
                 self.ox = ox.Store(str(self.path / "oxigraph"))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:
             raise StoreError(_explain_open_error(self.location, e)) from e
         if not read_only and not self.raw_query("ASK { ?s ?p ?o }") and \
                 self.raw_query("ASK { GRAPH ?g { ?s ?p ?o } }"):
@@ -249,6 +250,22 @@ class OxigraphStore(Store):
         del self.ox
 
 
+def _open_read_only(path: Path, *, attempts: int = 5) -> ox.Store:
+    """A read-only view of a store another process may be writing.
+
+    RocksDB can delete a table file between reading its manifest and opening the file (a
+    compaction in the writer); that is reported as corruption, and a fresh try succeeds.
+    """
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def _unmerge(g: ox.NamedNode) -> str:
     """The update that takes out of the merged default graph what only graph `g` states."""
     return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
@@ -259,7 +276,7 @@ def _same_device(a: Path, b: Path) -> bool:
     return a.stat().st_dev == b.stat().st_dev
 
 
-def _explain_open_error(location: str, e: OSError) -> str:
+def _explain_open_error(location: str, e: Exception) -> str:
     text = str(e)
     if "lock" in text.lower():
         return f"store {location} is in use by another process (stop it, or query through it)"
