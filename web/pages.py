@@ -154,11 +154,17 @@ def document(node: str) -> dict[str, Any]:
                                     "issuers": [i["label"] for i in out["issuers"]]})
     down = trace_down(state().store, node)
     up = trace_up(state().store, node)
+    shown = {"down": cap_tree(down["tree"], TREE_NODES), "up": cap_tree(up["tree"], TREE_NODES)}
+    cap_levels(down["levels"], LEVEL_DOCS)
+    cap_levels(up["levels"], LEVEL_DOCS)
     _annotate_tree(ix, down["tree"], None, "down")
     _annotate_tree(ix, up["tree"], None, "up")
     out["downstream"] = {k: down[k] for k in ("tree", "levels", "counts", "stops", "cycles",
                                               "deepest_level", "levels_not_reached")}
     out["upstream"] = {k: up[k] for k in ("tree", "levels", "counts", "roots", "cycles")}
+    out["downstream"]["tree_nodes"] = {"shown": shown["down"], "total": len(down["nodes"])}
+    out["upstream"]["tree_nodes"] = {"shown": shown["up"], "total": len(up["nodes"])}
+    out["downstream"]["documents"] = node_page(down["nodes"], _page_arg())
     out["evidence"] = []
     for direction in ("out", "in"):
         for link in data["outgoing" if direction == "out" else "incoming"]:
@@ -174,6 +180,63 @@ def document(node: str) -> dict[str, Any]:
                        for m in data["sources"]]
     out["corrections"] = data["corrections"]
     return out
+
+
+#: Nodes of a trace tree drawn on a page (breadth first); the rest are counted, and the
+#: JSON twin pages through every document with ?page=.
+TREE_NODES = 200
+#: Documents listed per issuer in the by-level summary; the rest are counted.
+LEVEL_DOCS = 20
+NODES_PER_PAGE = 500
+
+
+def cap_tree(tree: dict[str, Any], limit: int) -> int:
+    """Keep the first `limit` nodes of `tree` breadth first; a node whose children were
+    cut says how many in `more`. Returns the number of nodes kept."""
+    kept = 1
+    queue = [tree]
+    i = 0
+    while i < len(queue):
+        n = queue[i]
+        i += 1
+        children = n.get("children") or []
+        room = max(0, limit - kept)
+        if len(children) > room:
+            n["more"] = len(children) - room
+            n["children"] = children = children[:room]
+        kept += len(children)
+        queue.extend(children)
+    return kept
+
+
+def cap_levels(levels: list[dict[str, Any]], limit: int) -> None:
+    """List at most `limit` documents per issuer in each level; `more` counts the rest."""
+    for lv in levels:
+        for g in lv["issuers"]:
+            if len(g["documents"]) > limit:
+                g["more"] = len(g["documents"]) - limit
+                g["documents"] = g["documents"][:limit]
+
+
+def _page_arg() -> int:
+    from flask import request
+
+    raw = request.args.get("page", "1") if request else "1"
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def node_page(nodes: dict[str, dict[str, Any]], page: int,
+              per_page: int = NODES_PER_PAGE) -> dict[str, Any]:
+    """One page of a trace's documents (by depth, then date), for the JSON twin."""
+    ordered = sorted(nodes.values(), key=lambda n: (n.get("depth") is None, n.get("depth") or 0,
+                                                    n.get("date") or "9999", n["iri"]))
+    total = len(ordered)
+    pages = max(1, -(-total // per_page))
+    start = (page - 1) * per_page
+    keys = ("iri", "id", "label", "date", "count", "level", "depth", "parent", "rel",
+            "lag_days")
+    return {"page": page, "pages": pages, "per_page": per_page, "total": total,
+            "nodes": [{k: n.get(k) for k in keys} for n in ordered[start:start + per_page]]}
 
 
 def trace_levels(tree: dict[str, Any]) -> list[dict[str, Any]]:

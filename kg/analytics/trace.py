@@ -1,7 +1,8 @@
 """Traces: how a document cascaded down the levels, and where a document's authority comes from.
 
-Both run as SPARQL property paths from the bound document (`queries.closure_docs`), then
-as plain graph work on that small projection: the breadth-first tree, the lag of each
+Both walk from the bound document (`queries.closure`: the store's index on the embedded
+store, a SPARQL property path elsewhere), fetch the facts of the documents reached in one
+query, then do plain graph work on that small projection: the breadth-first tree, the lag of each
 step, the grouping by administrative level and issuer, and cycles reported, not looped.
 """
 from __future__ import annotations

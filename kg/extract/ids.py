@@ -152,6 +152,8 @@ def _read(m: re.Match[str]) -> ParsedId | None:
     codes: list[str] = []
     for i, seg in enumerate(segs):
         u = _upper(seg)
+        after_issuer = any(c in ISSUER_CODES and (j or c not in TYPE_CODES)
+                           for j, c in enumerate(codes))
         if u in _KNOWN:
             codes.append(_spell(u))
             continue
@@ -165,6 +167,11 @@ def _read(m: re.Match[str]) -> ParsedId | None:
         glued = _split_glued(u)
         if glued:
             codes.extend(glued)
+            continue
+        if after_issuer and (seg.isupper() or all(not x.isupper() for x in segs[:i])):
+            # "3652/BYT-DP": after the issuer's code an unknown code names its unit (Cục Y
+            # tế dự phòng): kept as written, never "repaired" into another issuer's code
+            codes.append(u)
             continue
         letters = u.rstrip("0123456789")
         digits = u[len(letters):]

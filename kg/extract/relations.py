@@ -113,6 +113,13 @@ _LETTER = re.compile(r"[^\W\d_]")
 _CLAUSE_START = (r"(?:Căn cứ|Xét|Theo đề nghị|Thực hiện|Điều \d|Chương [IVX]|[-•+] |"
                            r"[a-zđ]\) |\d{1,2}\. |[IVX]{1,4}\. |\(|\d{1,2}/\d{1,2}/\d{4} )")
 _LINE_START_CUT = re.compile(r"\n(?=[ \t]{0,79}" + _CLAUSE_START + ")")
+# A purpose clause that opens a sentence: "Thực hiện", "Triển khai", "Căn cứ", "Để thực hiện".
+_FRONT_RX = re.compile(r"(?<![a-z])(?:de {1,3})?(?:(can cu(?: vao)?)|thuc hien|"
+                       r"trien khai(?: thuc hien| thi hanh)?|quan triet(?: va thuc hien)?)"
+                       r"(?![a-z])")
+_FRONT_CUES = {"implements": Cue("implements"), "based_on": Cue("based_on")}
+# a document named as a reference, not issued: "theo Nghị quyết …", "của Kế hoạch …"
+_REFERENCE_BEFORE = re.compile(r"(?<![a-z])(?:theo|tai|cua|voi|nhu|can cu) {1,3}$")
 _LABEL_PASSIVE = re.compile(r"[ \t]*văn bản (?:được|bị) ", re.I)
 
 
@@ -145,6 +152,8 @@ class Linker:
         cues = [self._label_cue(c) for c in cues]
         c_starts = [c.start for c in cues]
         cuts = cut_points(self.v.text)   # sentences: between two cuts
+        self._fronted_done: set[str] = set()
+        self._fronted_pass(cuts, cues)
         done = -1
         for c in cues:        # only a sentence with a cue can state a relation
             i = bisect.bisect_right(cuts, c.start) - 1
@@ -161,6 +170,95 @@ class Linker:
             if cs:
                 self._sentence(s, e, ms, cs, pre_end)
         return list(self.out.values())
+
+    def _fronted_pass(self, cuts: list[int], cues: list[CueHit]) -> None:
+        """"Thực hiện Thông tri số 03-TT/QU của Quận ủy, Đảng ủy phường đã ban hành 01 nghị
+        quyết và 01 kế hoạch; UBND phường ban hành 04 văn bản …": a purpose clause that
+        opens the sentence ("Thực hiện", "Triển khai", "Căn cứ", "Để thực hiện" + documents,
+        then ",") is the purpose of every document the main clauses issue, across ";" up to
+        the end of the sentence."""
+        bare = self.v.bare
+        c_starts = [c.start for c in cues]
+        last = -1
+        for fm in _FRONT_RX.finditer(bare):
+            i = bisect.bisect_right(cuts, fm.start()) - 1
+            if i <= last or i < 0 or i + 1 >= len(cuts):
+                continue
+            s, e = cuts[i], cuts[i + 1]
+            if bare[s:fm.start()].strip(" \t\n-+•("):
+                continue            # not where the sentence opens
+            last = i
+            cs = cues[bisect.bisect_left(c_starts, fm.end()):bisect.bisect_left(c_starts, e)]
+            self._fronted(fm, e, cs)
+
+    def _fronted(self, fm: re.Match[str], e: int, cs: list[CueHit]) -> None:
+        bare = self.v.bare
+        main = self._main_clause_start(fm.end(), e)
+        if main is None:
+            return
+        lo = bisect.bisect_left(self._m_starts, fm.end())
+        hi = bisect.bisect_left(self._m_starts, e)
+        ms = self.mentions[lo:hi]
+        # the fronted documents, each with the relation of the opener it follows
+        rel = "based_on" if fm.group(1) else "implements"
+        fronted: list[tuple[str, str]] = []
+        accepting, prev = True, fm.end()
+        cstarts = [c.start for c in cs]
+        for m in (x for x in ms if x.start < main):
+            for c in cs[bisect.bisect_left(cstarts, prev):bisect.bisect_left(cstarts, m.start)]:
+                opens = bare[max(0, c.start - 3):c.start].rstrip().endswith((";", ","))
+                if opens and c.cue.rel in ("implements", "based_on") and not c.cue.passive:
+                    rel, accepting = c.cue.rel, True
+                else:
+                    accepting = False   # "… về việc thực hiện Nghị quyết …": not fronted
+            prev = m.end
+            if accepting and m.kind in ("id", "number", "typed", "this"):
+                key = self._key(m)
+                if key and all(k != key for k, _ in fronted):
+                    fronted.append((key, rel))
+        if not fronted:
+            return
+        # the documents the main clauses issue: after an issue verb, a list that a cue, a
+        # reference word ("theo", "của") or a ";" ends
+        verbs = [x.end() for x in _ISSUE_RX.finditer(bare, main, e)]
+        issuing, prev = False, main
+        for m in (x for x in ms if x.start >= main):
+            gap_verbs = verbs[bisect.bisect_left(verbs, prev):bisect.bisect_right(verbs, m.start)]
+            if ";" in bare[prev:m.start]:
+                issuing = False
+            if gap_verbs:
+                issuing = ";" not in bare[gap_verbs[-1]:m.start]
+            after = gap_verbs[-1] if gap_verbs else prev
+            if bisect.bisect_left(cstarts, after) < bisect.bisect_left(cstarts, m.start):
+                issuing = False     # a cue between: "… 04 văn bản thực hiện Nghị quyết …"
+            if issuing and _REFERENCE_BEFORE.search(bare, max(prev, m.start - 12), m.start):
+                issuing = False
+            prev = m.end
+            if not issuing or m.kind not in ("id", "number", "count", "typed", "this"):
+                continue
+            key = self._key(m)
+            if key is None:
+                continue
+            for fkey, frel in fronted:
+                if key != fkey and self._add(key, _FRONT_CUES[frel], fkey, fm.start(), m.end):
+                    self._fronted_done.add(key)
+
+    def _main_clause_start(self, a: int, e: int) -> int | None:
+        """Where the main clause starts: the body that issues ("…, Đảng ủy phường đã ban
+        hành"), right after a "," or ";"."""
+        bare = self.v.bare
+        if not hasattr(self, "_by_end"):
+            self._by_end = sorted((be, bs) for bs, be in self.body_ends)
+        for v in _ISSUE_RX.finditer(bare, a, e):
+            lo = bisect.bisect_left(self._by_end, (v.start() - 20, -1))
+            hi = bisect.bisect_right(self._by_end, (v.start(), len(bare)))
+            starts = [bs for be, bs in self._by_end[lo:hi]
+                      if a < bs and not bare[be:v.start()].replace("da", "").strip()]
+            if starts:
+                bs = min(starts)
+                if bare[a:bs].rstrip().endswith((",", ";")):
+                    return bs
+        return None
 
     def _label_cue(self, c: CueHit) -> CueHit:
         """A cue in a relation page's label line ("Văn bản được hướng dẫn", "Văn bản thay
@@ -333,6 +431,8 @@ class Linker:
         hình chính quyền đô thị"): link to the document that topic belongs to."""
         if c.cue.rel != "implements" or last is None:
             return
+        if last.key is not None and last.key in self._fronted_done:
+            return      # the sentence names what it implements: no guess by topic
         nxt = items[idx + 1] if idx + 1 < len(items) else None
         if nxt and isinstance(nxt[1], Mention) and nxt[1].kind != "typed" and \
                 not self.v.bare[c.end:nxt[0]].strip(" :"):
