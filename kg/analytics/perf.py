@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -31,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.analytics import queries as q
-from kg.bench.machine import free_port, median, tree_rss
+from kg.bench.machine import median, tree_rss
 from kg.ns import LEVEL
 from kg.store.base import Store
 
@@ -119,42 +116,24 @@ def _get(url: str, timeout: float) -> tuple[float, int, int]:
 def pages(store_dir: str, targets: dict[str, str], *, repeats: int,
           timeout: float = 900) -> list[dict[str, Any]]:
     """Serve the store with `kg serve` and time each page over loopback HTTP."""
-    port = free_port()
-    env = dict(os.environ, KG_STORE=store_dir, KG_CLIENT_CONCURRENCY="1000",
-               KG_CLIENT_SECONDS_PER_MINUTE="1000000000")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    from kg.bench.parts import Server
+
+    server = Server.kg_serve(Path(store_dir))
     rows: list[dict[str, Any]] = []
     try:
-        ask = base + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit("kg serve exited: " + proc.stderr.read().decode()[-400:])  # type: ignore[union-attr]
-            try:
-                if _get(ask, 5)[1] == 200:
-                    break
-            except OSError:
-                time.sleep(0.05)
         rows.append({"what": "cold start (to the first SPARQL answer)",
-                     "ms": (time.perf_counter() - t0) * 1000})
+                     "ms": server.wait(timeout) * 1000})
         for name, path in targets.items():
-            first, status, size = _get(base + path, timeout)
-            times = [_get(base + path, timeout)[0] for _ in range(repeats)]
+            first, status, size = _get(server.url + path, timeout)
+            times = [_get(server.url + path, timeout)[0] for _ in range(repeats)]
             rows.append({"what": f"{name} page", "path": path, "status": status,
                          "bytes": size, "first_ms": first * 1000,
                          "ms": median(times) * 1000, "bar_ms": 300})
-        rss, hwm = tree_rss(proc.pid)
+        rss, hwm = tree_rss(server.proc.pid)
         rows.append({"what": "serving process RSS (with its workers)", "rss_gb": rss / GB,
                      "peak_gb": hwm / GB, "bar_gb": 1.5})
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.stop()
     return rows
 
 
