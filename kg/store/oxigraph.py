@@ -132,12 +132,18 @@ class OxigraphStore(Store):
         g = ox.NamedNode(str(graph))
         self._update(f"{_unmerge(g)} ; DROP SILENT GRAPH {g}")
 
-    def merge_default_graph(self) -> None:
-        """Rebuild the default graph as the merge of all named graphs (after a bulk load)."""
+    def merge_default_graph(self, *, batch: int = 500) -> None:
+        """Rebuild the default graph as the merge of all named graphs (after a bulk load).
+
+        One update per batch of graphs: the engine copies in Rust, and no transaction has
+        to hold the whole store.
+        """
         self.ox.clear_graph(ox.DefaultGraph())
-        self.ox.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
-                            for q in self.ox.quads_for_pattern(None, None, None)
-                            if not isinstance(q.graph_name, ox.DefaultGraph))
+        graphs = [g for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)]
+        for i in range(0, len(graphs), batch):
+            names = " ".join(str(g) for g in graphs[i:i + batch])
+            self._update(f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {names} }} "
+                         "GRAPH ?g { ?s ?p ?o } }")
 
     def _update(self, update: str) -> None:
         try:
