@@ -56,12 +56,15 @@ def test_export_import_round_trip(kg, tmp_path: Path) -> None:
     kg("ingest", str(SAMPLES))
     dump = tmp_path / "dump.nq"
     assert kg("export", "--format", "nq", "-o", str(dump))[0] == 0
-    lines = dump.read_text(encoding="utf-8").splitlines()
+    import pyoxigraph as ox
+
+    statements = {q for q in ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS)
+                  if isinstance(q.graph_name, ox.NamedNode)}  # the default graph is their merge
     runner = CliRunner()
     other = str(tmp_path / "other")
     result = runner.invoke(main, ["--store", other, "import", str(dump)])
     assert result.exit_code == 0, result.output
-    assert f"imported {len(set(lines))} quads" in result.output
+    assert f"imported {len(statements)} quads" in result.output
 
 
 def test_bad_sparql_is_one_clear_line(kg) -> None:

@@ -90,7 +90,9 @@ def nt_term(t: Identifier) -> str:
 
 def write_nquads(corpus: Corpus, out: BinaryIO, *, base_iri: str,
                  progress: Callable[[int], None] | None = None) -> Stats:
-    """Write the corpus as N-Quads, one named graph per source, through kg.rdf.Emitter."""
+    """Write the corpus as N-Quads through kg.rdf.Emitter: one named graph per source, and
+    each triple again in the default graph, the merge the embedded store keeps (a dump
+    as `kg export` writes it; repeated lines are one quad)."""
     emitter = Emitter(Minter(base_iri))
     stats = Stats()
     for item in iter_sources(corpus):
@@ -101,7 +103,8 @@ def write_nquads(corpus: Corpus, out: BinaryIO, *, base_iri: str,
         now = datetime.combine(item.day, time(12), tzinfo=UTC)
         emitted = emitter.emit(src, key, item.extraction, now=now)
         g = f" <{emitted.graph}> .\n"
-        lines = [f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{g}" for s, p, o in emitted.triples]
+        triples = [f"{nt_term(s)} {nt_term(p)} {nt_term(o)}" for s, p, o in emitted.triples]
+        lines = [t + g for t in triples] + [t + " .\n" for t in triples]
         data = "".join(lines).encode("utf-8")
         out.write(data)
         stats.quads += len(lines)

@@ -132,18 +132,12 @@ class OxigraphStore(Store):
         g = ox.NamedNode(str(graph))
         self._update(f"{_unmerge(g)} ; DROP SILENT GRAPH {g}")
 
-    def merge_default_graph(self, *, batch: int = 500) -> None:
-        """Rebuild the default graph as the merge of all named graphs (after a bulk load).
-
-        One update per batch of graphs: the engine copies in Rust, and no transaction has
-        to hold the whole store.
-        """
+    def merge_default_graph(self) -> None:
+        """Rebuild the default graph as the merge of all named graphs (after a bulk load)."""
         self.ox.clear_graph(ox.DefaultGraph())
-        graphs = [g for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)]
-        for i in range(0, len(graphs), batch):
-            names = " ".join(str(g) for g in graphs[i:i + batch])
-            self._update(f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {names} }} "
-                         "GRAPH ?g { ?s ?p ?o } }")
+        self.ox.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                            for q in self.ox.quads_for_pattern(None, None, None)
+                            if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def _update(self, update: str) -> None:
         try:
@@ -156,8 +150,12 @@ class OxigraphStore(Store):
         if fmt not in DATASET_FORMATS and to_graph is None:
             raise StoreError(f"loading {fmt} needs a target graph")
         try:
+            was_empty = not self.raw_query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
             self.ox.bulk_load(inp, format=rdf_format(fmt), to_graph=to_graph)
-            self.merge_default_graph()
+            # A dump of ours carries the merge in its default graph: loaded into an empty
+            # store it is complete as it is. Anything else gets the merge rebuilt.
+            if to_graph is not None or not was_empty or not self.raw_query("ASK { ?s ?p ?o }"):
+                self.merge_default_graph()
         except SyntaxError as e:
             raise StoreError(f"the {fmt} input does not parse: {e}") from e
         except OSError as e:
@@ -221,15 +219,12 @@ class OxigraphStore(Store):
                                                         ox.NamedNode(str(graph))))
 
     def dump(self, out: BinaryIO, fmt: str, graph: URIRef | None = None) -> None:
-        """A dump holds the sources' graphs; the merged default graph is rebuilt on load."""
+        """The sources' graphs, and their merge as the default graph (so that loading the
+        dump into an empty store needs no rebuilding)."""
         if fmt in GRAPH_FORMATS and graph is None:
             raise StoreError(f"{fmt} holds one graph: name it with --graph, or use nq or trig")
-        if graph is not None:
-            self.ox.dump(out, format=rdf_format(fmt), from_graph=ox.NamedNode(str(graph)))
-            return
-        ox.serialize((q for q in self.ox.quads_for_pattern(None, None, None)
-                      if not isinstance(q.graph_name, ox.DefaultGraph)), out,
-                     format=rdf_format(fmt))
+        from_graph = ox.NamedNode(str(graph)) if graph else None
+        self.ox.dump(out, format=rdf_format(fmt), from_graph=from_graph)
 
     def backup(self, target: str) -> None:
         if self.path is None:
