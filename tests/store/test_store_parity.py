@@ -7,6 +7,7 @@ trace, and the JSON twins of the web pages.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,19 +42,24 @@ def ingest(store: Store) -> None:
 
 
 @pytest.fixture(scope="module")
-def pair(virtuoso_server, tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Store]:
-    """The corpus in an embedded store and in Virtuoso (emptied after the module)."""
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Store]]:
+    """The corpus in an embedded store and in a Virtuoso of this module's own, so that
+    nothing earlier tests did to the session's server can tell in the answers."""
+    from kg import virtuoso
+
+    server = virtuoso.start(tmp_path_factory.mktemp("virtuoso-parity"), isolation=4,
+                            grant_update=True)
     local = open_store("memory")
-    remote = open_store(virtuoso_server.store_location,
+    remote = open_store(server.store_location,
                         originals=str(tmp_path_factory.mktemp("originals")))
-    for g in remote.graphs():
-        remote.remove_graph(URIRef(g))
-    ingest(local)
-    ingest(remote)
-    yield local, remote
-    for g in remote.graphs():
-        remote.remove_graph(URIRef(g))
-    local.close()
+    try:
+        ingest(local)
+        ingest(remote)
+        yield local, remote
+    finally:
+        local.close()
+        remote.close()
+        virtuoso.remove(server)
 
 
 def canon(value: Any) -> Any:
