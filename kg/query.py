@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 from rdflib.term import Node
 
 from kg.errors import NotFound
@@ -211,7 +211,3 @@ class Queries:
               UNION {{ ?node a kg:Body ; skos:prefLabel ?label }}
               FILTER(CONTAINS(LCASE(STR(?label)), LCASE({lit})))
             }} LIMIT {int(limit)}""")
-
-
-def uri(text: str) -> URIRef:
-    return URIRef(iri(text))

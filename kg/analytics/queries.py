@@ -213,30 +213,6 @@ def doc_facts(store: Store, docs: Iterable[str]) -> list[dict[str, Any]]:
     return _facts(store, "d", docs, _DOC_PROPS)
 
 
-def out_edges(store: Store, docs: Iterable[str], rels: Sequence[str]) -> list[dict[str, Any]]:
-    """Edges `?d ?rel ?o` leaving the given documents along `rels`."""
-    docs = list(docs)
-    if not docs:
-        return []
-    # One path per relation keeps the subject bound: the store looks up each document's
-    # few edges instead of scanning every triple of a predicate.
-    rel_path(rels)
-    unions = " UNION ".join(f"{{ ?d kg:{r} ?o BIND(kg:{r} AS ?rel) }}" for r in rels)
-    return select(store, f"""
-        SELECT ?d ?rel ?o WHERE {{ {values("d", docs)} {unions} }}""")
-
-
-def in_edges(store: Store, docs: Iterable[str], rels: Sequence[str]) -> list[dict[str, Any]]:
-    """Edges `?s ?rel ?d` arriving at the given documents along `rels`."""
-    docs = list(docs)
-    if not docs:
-        return []
-    rel_path(rels)
-    unions = " UNION ".join(f"{{ ?s kg:{r} ?d BIND(kg:{r} AS ?rel) }}" for r in rels)
-    return select(store, f"""
-        SELECT ?s ?rel ?d WHERE {{ {values("d", docs)} {unions} }}""")
-
-
 def find_by_id(store: Store, ident: str) -> list[dict[str, Any]]:
     """Documents whose eli:id_local is exactly `ident` (several issuers may share it)."""
     from rdflib import Literal
@@ -248,10 +224,6 @@ def find_by_id(store: Store, ident: str) -> list[dict[str, Any]]:
           OPTIONAL {{ ?d rdfs:label ?label }} OPTIONAL {{ ?d eli:date_document ?date }}
           OPTIONAL {{ ?d eli:passed_by ?issuer OPTIONAL {{ ?issuer skos:prefLabel ?ilabel }} }}
         }}""")
-
-
-def is_a(store: Store, node: str, cls: str) -> bool:
-    return store.ask(P + f"ASK {{ <{iri(node)}> a {cls} }}")
 
 
 def body_facts(store: Store, bodies: Iterable[str]) -> list[dict[str, Any]]:
@@ -368,17 +340,6 @@ def relation_edges(store: Store, rels: Sequence[str]) -> list[dict[str, Any]]:
     rel_path(rels)
     unions = " UNION ".join(f"{{ ?s kg:{r} ?o BIND(kg:{r} AS ?rel) }}" for r in rels)
     return select(store, f"SELECT ?s ?rel ?o WHERE {{ {unions} }}")
-
-
-def node_facts_all(store: Store) -> list[dict[str, Any]]:
-    """Facts of every document that takes part in a relation (for exports and ranking)."""
-    return select(store, """
-        SELECT ?d ?id ?label ?date ?count ?issuer ?level WHERE {
-          ?d a ?cls . VALUES ?cls { kg:Document kg:DocumentSet }
-          OPTIONAL { ?d eli:id_local ?id } OPTIONAL { ?d rdfs:label ?label }
-          OPTIONAL { ?d eli:date_document ?date } OPTIONAL { ?d kg:count ?count }
-          OPTIONAL { ?d eli:passed_by ?issuer OPTIONAL { ?issuer kg:level ?level } }
-        }""")
 
 
 def link_times(store: Store, doc: str) -> list[dict[str, Any]]:
