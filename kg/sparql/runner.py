@@ -146,7 +146,7 @@ class Snapshots:
 
 # Seconds a query runs at normal priority before its worker is demoted, and the niceness
 # it is demoted to.
-DEMOTE_AFTER = 0.25
+DEMOTE_AFTER = 0.1
 LOW_PRIORITY = 19
 
 
@@ -201,6 +201,10 @@ class ProcessRunner(Runner):
             [sys.executable, "-m", "kg.sparql.worker", str(child.fileno()), snapshot,
              str(self.memory_limit)],
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
+        # A starting worker (imports, opening the snapshot) takes a core for a moment: it
+        # does so at the lowest priority, so that a respawn after a killed runaway query
+        # does not slow the queries being answered meanwhile.
+        _set_priority(proc.pid, LOW_PRIORITY)
         child.close()
         conn = Connection(parent.detach())
         if not conn.poll(60):
@@ -216,6 +220,7 @@ class ProcessRunner(Runner):
             proc.wait(5)
             conn.close()
             raise StoreError(f"a query worker could not open the store {snapshot}: {hello[1]}")
+        _set_priority(proc.pid, 0)  # ready: normal priority (where the system allows it)
         return _Worker(proc, conn, snapshot)
 
     def _add(self, w: _Worker, *, spare: bool = False) -> None:
