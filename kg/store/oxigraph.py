@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -84,7 +84,11 @@ def triple_to_ox(t: Triple) -> ox.Triple:
 
 def ntriples(triples: Iterable[Triple]) -> str:
     """Triples as N-Triples text."""
-    data = ox.serialize([triple_to_ox(t) for t in triples], format=ox.RdfFormat.N_TRIPLES)
+    return _ntriples([triple_to_ox(t) for t in triples])
+
+
+def _ntriples(triples: list[ox.Triple]) -> str:
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     if data is None:   # pyoxigraph returns the bytes when it is given no output
         raise TypeError("pyoxigraph serialize returned nothing")
     return data.decode()
@@ -122,7 +126,16 @@ class OxigraphStore(Store):
 
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
         g = ox.NamedNode(str(graph))
-        body = ntriples(triples)
+        statements = [triple_to_ox(t) for t in triples]
+        if next(self.ox.quads_for_pattern(None, None, None, g), None) is None:
+            # A new source (the usual ingest): nothing to take out of the merge, so one
+            # atomic `extend` writes the graph and its share of the merge together
+            # without a SPARQL update to build and parse (~10% of the write time).
+            self._write(lambda: self.ox.extend(
+                [*(ox.Quad(t.subject, t.predicate, t.object, g) for t in statements),
+                 *(ox.Quad(t.subject, t.predicate, t.object) for t in statements)]))
+            return
+        body = _ntriples(statements)
         # One update request is one transaction: the drop, the insert and the merged
         # default graph's upkeep land together.
         self._update(f"{_unmerge(g)} ; DROP SILENT GRAPH {g} ; "
@@ -140,8 +153,11 @@ class OxigraphStore(Store):
                             if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def _update(self, update: str) -> None:
+        self._write(lambda: self.ox.update(update))
+
+    def _write(self, write: Callable[[], None]) -> None:
         try:
-            self.ox.update(update)
+            write()
         except OSError as e:
             raise StoreError(f"cannot write to store {self.location}: {e}") from e
 
