@@ -83,8 +83,11 @@ def main(ctx: click.Context, store: str | None, base_iri: str | None, verbose: b
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: when several files and a terminal).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes reading and extracting (default: one per core, for many files).")
 @pass_ctx
-def ingest(c: Context, paths: tuple[Path, ...], progress: bool | None) -> None:
+def ingest(c: Context, paths: tuple[Path, ...], progress: bool | None,
+           jobs: int | None) -> None:
     """Ingest files or folders (.txt, .html, .docx, .pdf) into the store."""
     from tqdm import tqdm
 
@@ -96,7 +99,7 @@ def ingest(c: Context, paths: tuple[Path, ...], progress: bool | None) -> None:
         show = progress if progress is not None else (len(files) > 1 and sys.stderr.isatty())
         return tqdm(files, desc="ingest", unit="file", disable=not show)
 
-    report = pipeline.ingest_paths(paths, progress=bar)
+    report = pipeline.ingest_paths(paths, progress=bar, jobs=jobs)
     for r in report.failed:
         click.echo(f"error: {r.error}", err=True)
     click.echo(f"ingested {len(report.ok)} source(s), "

@@ -12,10 +12,15 @@ SIGKILL mid-folder and checks it):
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+from rdflib import URIRef
 
 from kg import __version__
 from kg.errors import InputError, KGError, StoreError
@@ -23,7 +28,7 @@ from kg.extract import extract_source
 from kg.ids import Minter, source_key
 from kg.rdf import Emitter
 from kg.read import SourceDoc, iter_paths, read_bytes, read_path
-from kg.store.base import Store
+from kg.store.base import Store, Triple
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +56,49 @@ class IngestReport:
         return [r for r in self.results if r.error is not None]
 
 
+@dataclass
+class Prepared:
+    """A source read, extracted and emitted, ready to store (what a worker hands back)."""
+
+    locator: str
+    sha256: str
+    raw: bytes
+    graph: URIRef
+    triples: list[Triple]
+    documents: int
+    relations: int
+
+
+class Preparer:
+    """Read source → its graph's triples: the CPU work of ingest, which touches no store."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.minter = Minter(base_iri)
+        self.emitter = Emitter(self.minter, version=__version__)
+
+    def prepare(self, source: SourceDoc, *, now: datetime | None = None) -> Prepared:
+        ex = extract_source(source)
+        emitted = self.emitter.emit(source, source_key(source.locator, source.name), ex,
+                                    now=now)
+        return Prepared(source.locator, source.sha256, source.raw, emitted.graph,
+                        emitted.triples, len(ex.documents), len(ex.relations))
+
+    def prepare_path(self, path: Path, *, now: datetime | None = None
+                     ) -> Prepared | InputError:
+        """`prepare` of a file, or the InputError that says why it cannot be read."""
+        try:
+            return self.prepare(read_path(path), now=now)
+        except InputError as e:
+            return e
+
+
 class Pipeline:
     """Ingests sources into one store under one base IRI."""
 
     def __init__(self, store: Store, *, base_iri: str,
                  clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
-        self.minter = Minter(base_iri)
-        self.emitter = Emitter(self.minter, version=__version__)
+        self.preparer = Preparer(base_iri)
         self._vocabulary_checked = False
         self.clock = clock  # the ingestion time stamped on each source; None: now
 
@@ -81,39 +121,50 @@ class Pipeline:
             self.store.replace_graph(graph, triples)  # type: ignore[arg-type]
         self._vocabulary_checked = True
 
+    def store_prepared(self, p: Prepared) -> IngestResult:
+        """Keep the original bytes, then replace the source's graph in one transaction."""
+        self.ensure_vocabulary()
+        self.store.put_original(p.sha256, p.raw)
+        self.store.replace_graph(p.graph, p.triples)
+        return IngestResult(p.locator, str(p.graph), len(p.triples), p.documents,
+                            p.relations)
+
     def ingest_source(self, source: SourceDoc) -> IngestResult:
         """Extract one read source and replace its graph in the store."""
-        self.ensure_vocabulary()
-        key = source_key(source.locator, source.name)
-        ex = extract_source(source)
-        emitted = self.emitter.emit(source, key, ex,
-                                    now=self.clock() if self.clock else None)
-        self.store.put_original(source.sha256, source.raw)
-        self.store.replace_graph(emitted.graph, emitted.triples)
-        return IngestResult(source.locator, str(emitted.graph), len(emitted.triples),
-                            len(ex.documents), len(ex.relations))
+        return self.store_prepared(self.preparer.prepare(
+            source, now=self.clock() if self.clock else None))
 
     def ingest_paths(self, paths: Iterable[Path], *,
                      progress: Callable[[list[Path]], Iterable[Path]] | None = None,
-                     keep_going: bool = True) -> IngestReport:
+                     keep_going: bool = True, jobs: int | None = 1) -> IngestReport:
         """Ingest every supported file under `paths`; bad files are reported, not fatal.
+
+        With `jobs` > 1 (None: as many as pay off here), worker processes read and extract
+        while this process stores, in the files' order: writes stay in one process, one
+        source per transaction, so crash safety is the same as with one job.
 
         A store error stops the run (the next sources would meet it too) and says which
         source was not stored and how many were: running the command again finishes.
         """
         report = IngestReport()
         files = list(iter_paths(paths))
-        for path in (progress(files) if progress else files):
-            try:
-                report.results.append(self.ingest_source(read_path(path)))
-            except InputError as e:
-                if not keep_going:
-                    raise
-                log.warning("%s", e.message)
-                report.results.append(IngestResult(str(path), error=e.message))
-            except StoreError as e:
-                raise StoreError(f"{path} was not stored ({len(report.ok)} of {len(files)} "
-                                 f"sources stored before it): {e.message}") from e
+        with _prepared(self, files, default_jobs(len(files)) if jobs is None else jobs
+                       ) as prepared:
+            for path, item in zip(progress(files) if progress else files, prepared,
+                                  strict=True):
+                try:
+                    if isinstance(item, InputError):
+                        raise item
+                    report.results.append(self.store_prepared(item))
+                except InputError as e:
+                    if not keep_going:
+                        raise
+                    log.warning("%s", e.message)
+                    report.results.append(IngestResult(str(path), error=e.message))
+                except StoreError as e:
+                    raise StoreError(f"{path} was not stored ({len(report.ok)} of "
+                                     f"{len(files)} sources stored before it): "
+                                     f"{e.message}") from e
         return report
 
     def ingest_bytes(self, data: bytes, *, name: str, locator: str) -> IngestResult:
@@ -140,3 +191,77 @@ class Pipeline:
             except KGError as e:
                 report.results.append(IngestResult(info.locator, error=e.message))
         return report
+
+
+# -- parallel preparation ------------------------------------------------------------------
+
+#: Below this many files per job, starting worker processes costs more than it saves.
+MIN_FILES_PER_JOB = 8
+#: Files handed to a worker at a time, and batches in flight per worker: enough to keep
+#: the workers busy, few enough that prepared sources never pile up in memory.
+_CHUNK, _AHEAD = 4, 3
+_preparer: Preparer | None = None
+
+
+def default_jobs(files: int) -> int:
+    """Worker processes worth starting for `files` files on this machine."""
+    return max(1, min(os.cpu_count() or 1, 8, files // MIN_FILES_PER_JOB))
+
+
+@contextmanager
+def _prepared(pipeline: Pipeline, files: list[Path], jobs: int
+              ) -> Iterator[Iterator[Prepared | InputError]]:
+    """The prepared sources of `files`, in order: here, or from `jobs` worker processes."""
+    now = pipeline.clock() if pipeline.clock else None
+    if jobs <= 1 or len(files) < 2:
+        yield (pipeline.preparer.prepare_path(f, now=now) for f in files)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # forkserver: workers do not inherit this process's open store and its threads.
+    pool = ProcessPoolExecutor(jobs, mp_context=mp.get_context("forkserver"),
+                               initializer=_init_worker, initargs=(pipeline.preparer.minter.base,))
+
+    def results() -> Iterator[Prepared | InputError]:
+        chunks = [files[i:i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+        window: deque[Future[list[Prepared | InputError]]] = deque()
+        for chunk in chunks:
+            window.append(pool.submit(_prepare_chunk, chunk, now))
+            if len(window) >= jobs * _AHEAD:
+                yield from window.popleft().result()
+        while window:
+            yield from window.popleft().result()
+
+    try:
+        yield results()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _init_worker(base_iri: str) -> None:
+    global _preparer
+    _die_with_parent()
+    _preparer = Preparer(base_iri)
+
+
+def _prepare_chunk(paths: list[Path], now: datetime | None) -> list[Prepared | InputError]:
+    assert _preparer is not None, "worker not initialised"
+    out: list[Prepared | InputError] = []
+    for path in paths:
+        try:
+            out.append(_preparer.prepare_path(path, now=now))
+        except Exception as e:  # noqa: BLE001 - one file that breaks the extractor is reported
+            out.append(InputError(f"{path}: {type(e).__name__}: {e}"))
+    return out
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when `kg ingest` dies (SIGKILL included)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

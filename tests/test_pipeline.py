@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from kg.ingest import Pipeline
 from kg.query import Queries
@@ -82,3 +83,32 @@ def test_sparql_answers_the_chain(client, sample_store) -> None:
     assert resp.status_code == 200
     ids = {b["id"]["value"] for b in json.loads(resp.data)["results"]["bindings"]}
     assert {"171-KH/TU", "03-TT/QU"} <= ids
+
+
+def test_parallel_ingest_stores_what_one_process_stores(tmp_path) -> None:
+    """Worker processes read and extract; the store ends up the same, bad files reported."""
+    from datetime import UTC, datetime
+
+    from kg.store.oxigraph import OxigraphStore
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for f in SAMPLES.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    dumps, reports = [], []
+    for jobs in (1, 2):
+        store = OxigraphStore(str(tmp_path / f"store-{jobs}"))
+        report = Pipeline(store, base_iri=BASE, clock=lambda: when).ingest_paths(
+            [folder], jobs=jobs)
+        reports.append(([r.locator for r in report.ok], [r.locator for r in report.failed]))
+        out = tmp_path / f"dump-{jobs}.nq"
+        with out.open("wb") as f:
+            store.dump(f, "nq")
+        dumps.append(sorted(out.read_text(encoding="utf-8").splitlines()))
+        store.close()
+    assert reports[0] == reports[1]
+    assert [Path(p).name for p in reports[1][1]] == ["empty.txt"]
+    assert len(reports[1][0]) == len(list(SAMPLES.iterdir()))
+    assert dumps[0] == dumps[1] and len(dumps[0]) > 100
