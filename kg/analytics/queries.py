@@ -89,34 +89,6 @@ def select(store: Store, query: str) -> list[dict[str, Any]]:
 
 # -- named queries -----------------------------------------------------------------------
 
-_DOC_FACTS = """
-  OPTIONAL { ?d eli:id_local ?id }
-  OPTIONAL { ?d rdfs:label ?label }
-  OPTIONAL { ?d eli:date_document ?date }
-  OPTIONAL { ?d kg:count ?count }
-  OPTIONAL { ?d kg:documentType ?dtype }
-  OPTIONAL { ?d kg:validityStatus ?status }
-  OPTIONAL { ?d eli:passed_by ?issuer }"""
-
-
-def closure_docs(store: Store, start: str, rels: Sequence[str], *,
-                 direction: str) -> list[dict[str, Any]]:
-    """The start document and every document reachable from it, with their facts.
-
-    `direction` "down": documents that reach `start` along `rels` (its implementers);
-    "up": documents `start` reaches (its authorities). One row per (document, issuer);
-    the issuers' own facts come from `body_facts`, once per issuer rather than per row.
-    """
-    path = rel_path(rels)
-    start = iri(start)
-    walk = f"?d ({path})+ <{start}>" if direction == "down" else f"<{start}> ({path})+ ?d"
-    return select(store, f"""
-        SELECT ?d ?id ?label ?date ?count ?dtype ?status ?issuer WHERE {{
-          {{ BIND(<{start}> AS ?d) }} UNION {{ {walk} }}
-          {_DOC_FACTS}
-        }}""")
-
-
 def closure(store: Store, start: str, rels: Sequence[str], *,
             direction: str) -> tuple[list[str], list[tuple[str, str, str]]]:
     """The documents reachable from `start` (itself first) and the edges among them.
@@ -131,6 +103,10 @@ def closure(store: Store, start: str, rels: Sequence[str], *,
 
     rel_path(rels)
     start = iri(start)
+    if store.projection is not None:
+        found = store.projection.closure(start, rels, direction)
+        if found is not None:
+            return found
     if isinstance(store, OxigraphStore):
         import pyoxigraph as ox
 
@@ -180,20 +156,34 @@ def closure(store: Store, start: str, rels: Sequence[str], *,
     return order, sorted(found)
 
 
-_DOC_PROPS = {"id": "eli:id_local", "label": "rdfs:label", "date": "eli:date_document",
-              "count": "kg:count", "dtype": "kg:documentType", "status": "kg:validityStatus",
-              "issuer": "eli:passed_by"}
-_BODY_PROPS = {"label": "skos:prefLabel", "level": "kg:level", "place": "kg:place",
-               "parent": "org:subOrganizationOf"}
+#: The facts the analytics read of documents and of bodies: the variable naming the node
+#: in the rows, and the property each column comes from.
+FACTS: dict[str, tuple[str, dict[str, str]]] = {
+    "doc": ("d", {"id": "eli:id_local", "label": "rdfs:label", "date": "eli:date_document",
+                  "count": "kg:count", "dtype": "kg:documentType",
+                  "status": "kg:validityStatus", "issuer": "eli:passed_by"}),
+    "body": ("b", {"label": "skos:prefLabel", "level": "kg:level", "place": "kg:place",
+                   "parent": "org:subOrganizationOf"}),
+}
 
 
-def _facts(store: Store, var: str, nodes: list[str], props: dict[str, str]
-           ) -> list[dict[str, Any]]:
+def _facts(store: Store, kind: str, nodes: list[str]) -> list[dict[str, Any]]:
     """One row per fact, `{var: node, column: value}`, for the given nodes.
 
     A UNION of one bound lookup per property rather than a chain of OPTIONALs: a node
-    with three labels and two dates is five rows, not their six combinations.
+    with three labels and two dates is five rows, not their six combinations. The
+    store's projection, when current, answers the same rows from its table.
     """
+    if store.projection is not None:
+        rows = store.projection.facts(kind, nodes)
+        if rows is not None:
+            return rows
+    return facts_from_store(store, kind, nodes)
+
+
+def facts_from_store(store: Store, kind: str, nodes: list[str]) -> list[dict[str, Any]]:
+    """`_facts` asked of the store itself (what a projection keeps a copy of)."""
+    var, props = FACTS[kind]
     unions = " UNION ".join(f"{{ ?{var} {p} ?o BIND({i} AS ?k) }}"
                             for i, p in enumerate(props.values()))
     keys = list(props)
@@ -206,11 +196,11 @@ def _facts(store: Store, var: str, nodes: list[str], props: dict[str, str]
 
 
 def doc_facts(store: Store, docs: Iterable[str]) -> list[dict[str, Any]]:
-    """Facts of the given documents, one row per fact (columns as `closure_docs`)."""
+    """Facts of the given documents, one row per fact (the columns of `FACTS["doc"]`)."""
     docs = list(docs)
     if not docs:
         return []
-    return _facts(store, "d", docs, _DOC_PROPS)
+    return _facts(store, "doc", docs)
 
 
 def find_by_id(store: Store, ident: str) -> list[dict[str, Any]]:
@@ -235,7 +225,7 @@ def body_facts(store: Store, bodies: Iterable[str]) -> list[dict[str, Any]]:
     if not bodies:
         return []
     merged: dict[str, dict[str, Any]] = {}
-    for r in _facts(store, "b", bodies, _BODY_PROPS):
+    for r in _facts(store, "body", bodies):
         row = merged.setdefault(r["b"], {"b": r["b"]})
         for k, v in r.items():
             row.setdefault(k, v)

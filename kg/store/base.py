@@ -7,10 +7,10 @@ from __future__ import annotations
 import abc
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from rdflib import URIRef
 from rdflib.term import Identifier, Node
@@ -38,6 +38,15 @@ class SourceInfo:
     triples: int | None = None
 
 
+class Projection(Protocol):
+    """What `Store.projection` offers (see kg.analytics.queries for the row shapes)."""
+
+    def closure(self, start: str, rels: Sequence[str], direction: str
+                ) -> tuple[list[str], list[tuple[str, str, str]]] | None: ...
+
+    def facts(self, kind: str, nodes: list[str]) -> list[dict[str, Any]] | None: ...
+
+
 def write_original(folder: Path, sha256: str, data: bytes) -> None:
     """Keep `data` as folder/sha256, once: written then renamed, so that a crash never
     leaves a truncated original (the file-backed stores' `put_original`)."""
@@ -63,6 +72,10 @@ class Store(abc.ABC):
     """A quad store holding one named graph per source."""
 
     location: str
+    #: A derived index kept current by its owner (kg.catalog.Catalog), which answers the
+    #: analytics' bulk lookups from a compact table instead of thousands of store lookups.
+    #: Its methods answer None whenever it is not current: the store is asked then.
+    projection: Projection | None = None
 
     @abc.abstractmethod
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
