@@ -89,71 +89,83 @@ def select(store: Store, query: str) -> list[dict[str, Any]]:
 
 # -- named queries -----------------------------------------------------------------------
 
-def closure(store: Store, start: str, rels: Sequence[str], *,
+def closure(store: Store, start: str | Sequence[str], rels: Sequence[str], *,
             direction: str) -> tuple[list[str], list[tuple[str, str, str]]]:
     """The documents reachable from `start` (itself first) and the edges among them.
 
+    `start` may be several documents: the walk then starts from all of them at once.
     Edges are (acting document, relation key, object). `direction` "down" follows the
-    edges backwards (the implementers of `start`), "up" forwards (its authorities). On the
-    embedded store a breadth-first walk over the store's index (one lookup per document
-    and relation, the cost follows the size of the answer); elsewhere one SPARQL query
-    (a property path from the bound start, then each reached document's edges).
+    edges backwards (the implementers of `start`), "up" forwards (its authorities). From
+    the store's projection when current; on the embedded store a breadth-first walk over
+    the store's index (one lookup per document and relation: the cost follows the size
+    of the answer); elsewhere one SPARQL query (a property path from the bound starts,
+    then each reached document's edges).
     """
     from kg.store.oxigraph import OxigraphStore
 
     rel_path(rels)
-    start = iri(start)
+    starts = [iri(start)] if isinstance(start, str) else [iri(s) for s in start]
     if store.projection is not None:
-        found = store.projection.closure(start, rels, direction)
+        found = store.projection.closure(starts, rels, direction)
         if found is not None:
             return found
     if isinstance(store, OxigraphStore):
-        import pyoxigraph as ox
-
-        preds = [(r, ox.NamedNode(_KG + r)) for r in rels]
-        dg = ox.DefaultGraph()
-        find = store.ox.quads_for_pattern
-        seen = {start: None}
-        order = [start]
-        edges: list[tuple[str, str, str]] = []
-        frontier = [start]
-        while frontier:
-            nxt = []
-            for n in frontier:
-                node = ox.NamedNode(n)
-                for key, p in preds:
-                    if direction == "down":
-                        for quad in find(None, p, node, dg):
-                            if not isinstance(quad.subject, ox.NamedNode):
-                                continue
-                            m = quad.subject.value
-                            edges.append((m, key, n))
-                            if m not in seen:
-                                seen[m] = None
-                                order.append(m)
-                                nxt.append(m)
-                    else:
-                        for quad in find(node, p, None, dg):
-                            o = quad.object
-                            if not isinstance(o, ox.NamedNode):
-                                continue
-                            edges.append((n, key, o.value))
-                            if o.value not in seen:
-                                seen[o.value] = None
-                                order.append(o.value)
-                                nxt.append(o.value)
-            frontier = nxt
-        return order, sorted(set(edges))
+        return _walk_index(store, starts, rels, direction)
     path = rel_path(rels)
-    walk = f"?d ({path})* <{start}>" if direction == "down" else f"<{start}> ({path})* ?d"
     unions = " UNION ".join(f"{{ ?d kg:{r} ?o BIND(kg:{r} AS ?rel) }}" for r in rels)
-    rows = select(store, f"""
-        SELECT ?d ?rel ?o WHERE {{ {{ {walk} }} OPTIONAL {{ {unions} }} }}""")
-    order = [start] + sorted({r["d"] for r in rows} - {start})
+    rows = []
+    for s in starts:
+        # one query per start, from a constant: Virtuoso refuses a transitive path whose
+        # start is bound by VALUES, and a UNION of them runs for minutes
+        walk = f"<{s}> ({path})* ?d" if direction == "up" else f"?d ({path})* <{s}>"
+        rows += select(store, f"""SELECT ?d ?rel ?o WHERE {{
+            {{ {walk} }} OPTIONAL {{ {unions} }} }}""")
+    order = list(dict.fromkeys(starts)) + sorted({r["d"] for r in rows} - set(starts))
     docs = set(order)
     found = {(r["d"], rel_key(r["rel"]) or "", r["o"]) for r in rows
              if r.get("o") in docs and r.get("rel")}
     return order, sorted(found)
+
+
+def _walk_index(store: Store, starts: list[str], rels: Sequence[str], direction: str
+                ) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """`closure` on the embedded store: breadth-first over its quad index."""
+    import pyoxigraph as ox
+
+    preds = [(r, ox.NamedNode(_KG + r)) for r in rels]
+    dg = ox.DefaultGraph()
+    find = store.ox.quads_for_pattern  # type: ignore[attr-defined]
+    seen = dict.fromkeys(starts)
+    order = list(seen)
+    edges: list[tuple[str, str, str]] = []
+    frontier = list(seen)
+    while frontier:
+        nxt = []
+        for n in frontier:
+            node = ox.NamedNode(n)
+            for key, p in preds:
+                if direction == "down":
+                    for quad in find(None, p, node, dg):
+                        if not isinstance(quad.subject, ox.NamedNode):
+                            continue
+                        m = quad.subject.value
+                        edges.append((m, key, n))
+                        if m not in seen:
+                            seen[m] = None
+                            order.append(m)
+                            nxt.append(m)
+                else:
+                    for quad in find(node, p, None, dg):
+                        o = quad.object
+                        if not isinstance(o, ox.NamedNode):
+                            continue
+                        edges.append((n, key, o.value))
+                        if o.value not in seen:
+                            seen[o.value] = None
+                            order.append(o.value)
+                            nxt.append(o.value)
+        frontier = nxt
+    return order, sorted(set(edges))
 
 
 #: The facts the analytics read of documents and of bodies: the variable naming the node
@@ -242,20 +254,32 @@ def binding_issuers(store: Store, body: str) -> list[dict[str, Any]]:
     standing organs.
     """
     b = iri(body)
-    standing = """?issuer org:subOrganizationOf ?a ; kg:place ?ap ; kg:level ?al .
-                  ?a kg:place ?ap ; kg:level ?al ."""
-    sibling = f"""<{b}> kg:place ?p ; kg:level ?l ; org:subOrganizationOf/kg:place ?pp .
-                  ?s kg:place ?p ; kg:level ?l ; org:subOrganizationOf/kg:place ?pp .
-                  FILTER(?s != <{b}>)"""
-    return select(store, f"""
-        SELECT DISTINCT ?issuer ?why WHERE {{
-          {{ <{b}> org:subOrganizationOf+ ?issuer BIND("above" AS ?why) }}
-          UNION {{ <{b}> org:subOrganizationOf+ ?a . {standing} BIND("above" AS ?why) }}
-          UNION {{ {sibling} BIND(?s AS ?issuer) BIND("level" AS ?why) }}
-          UNION {{ {sibling} ?s org:subOrganizationOf+ ?issuer BIND("level" AS ?why) }}
-          UNION {{ {sibling} ?s org:subOrganizationOf+ ?a . {standing} BIND("level" AS ?why) }}
-          FILTER(?issuer != <{b}>)
-        }}""")
+    siblings = [r["s"] for r in select(store, f"""SELECT DISTINCT ?s WHERE {{
+        <{b}> kg:place ?p ; kg:level ?l ; org:subOrganizationOf/kg:place ?pp .
+        ?s kg:place ?p ; kg:level ?l ; org:subOrganizationOf/kg:place ?pp .
+        FILTER(?s != <{b}>) }}""")]
+    why: dict[str, str] = {}
+    # Small queries, each transitive path from a constant: Virtuoso times out on the
+    # UNION of all five ways, and refuses a transitive path started from VALUES.
+    for start, reason in [(b, "above"), *((s, "level") for s in siblings)]:
+        above = [r["a"] for r in select(store, f"""SELECT DISTINCT ?a WHERE {{
+            <{start}> org:subOrganizationOf+ ?a }}""")]
+        for issuer in [*above, *standing_organs(store, above)]:
+            if issuer != b and why.get(issuer) != "above":
+                why[issuer] = reason
+    for s in siblings:
+        why.setdefault(s, "level")
+    return [{"issuer": i, "why": w} for i, w in sorted(why.items())]
+
+
+def standing_organs(store: Store, bodies: list[str]) -> list[str]:
+    """Standing organs of the given bodies: below one, at its place and level (a Ban
+    Thường vụ acts for its Party committee)."""
+    if not bodies:
+        return []
+    return [r["o"] for r in select(store, f"""SELECT DISTINCT ?o WHERE {{
+        {values("a", bodies)} ?o org:subOrganizationOf ?a ; kg:place ?ap ; kg:level ?al .
+        ?a kg:place ?ap ; kg:level ?al . }}""")]
 
 
 def issued_by(store: Store, bodies: Iterable[str]) -> list[dict[str, Any]]:
@@ -268,12 +292,26 @@ def issued_by(store: Store, bodies: Iterable[str]) -> list[dict[str, Any]]:
 
 
 def upstream_of(store: Store, docs: Iterable[str], rels: Sequence[str]) -> list[dict[str, Any]]:
-    """Every document the given documents reach along `rels` (one row per pair)."""
-    docs = list(docs)
+    """Every document the given documents reach along `rels` in one step or more (one row
+    per pair): one walk up from all of them, then each one's reach in that small graph."""
+    docs = list(dict.fromkeys(docs))
     if not docs:
         return []
-    return select(store, f"""
-        SELECT DISTINCT ?d ?up WHERE {{ {values("d", docs)} ?d ({rel_path(rels)})+ ?up }}""")
+    _, edges = closure(store, docs, rels, direction="up")
+    up: dict[str, set[str]] = {}
+    for a, _rel, b in edges:
+        up.setdefault(a, set()).add(b)
+    rows = []
+    for d in docs:
+        seen: set[str] = set()
+        stack = list(up.get(d, ()))
+        while stack:
+            n = stack.pop()
+            if n not in seen:
+                seen.add(n)
+                stack.extend(up.get(n, ()))
+        rows += [{"d": d, "up": n} for n in sorted(seen)]
+    return rows
 
 
 def bodies_by_level(store: Store) -> list[dict[str, Any]]:

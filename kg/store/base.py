@@ -41,7 +41,7 @@ class SourceInfo:
 class Projection(Protocol):
     """What `Store.projection` offers (see kg.analytics.queries for the row shapes)."""
 
-    def closure(self, start: str, rels: Sequence[str], direction: str
+    def closure(self, starts: list[str], rels: Sequence[str], direction: str
                 ) -> tuple[list[str], list[tuple[str, str, str]]] | None: ...
 
     def facts(self, kind: str, nodes: list[str]) -> list[dict[str, Any]] | None: ...
