@@ -1,34 +1,28 @@
 """Search over documents, bodies and sources: any spelling of a number, any accents.
 
-Design: an in-memory index built from the store on first use (one pass of a few SELECTs)
-and rebuilt when the sources change. Whether they changed is a cheap question (how many
-source graphs, the latest extraction time), asked at most every `check_every` seconds.
-Each entry keeps three bags of folded tokens (``kg.normalize.fold``: no tones, đ = d, lower
-case): the parts of its number and symbol plus its type codes ("97", "2019", "qh14", "qh",
-"14", "nq"), the words of its label and title, and the words of its issuers' names. A query
-is folded and split the same way; every token must match somewhere (AND), a number part
-counts most, a whole-number match ("97/2019/QH14" in any spelling) ranks first, then the
-score, the number of documents that implement or cite the entry, and the newest date.
+Design: the ranking rules live here; the entries live in a persistent SQLite catalog
+(``kg.catalog``) kept current incrementally, with an FTS5 table finding the candidates
+that these rules then score. Each entry keeps three bags of folded tokens
+(``kg.normalize.fold``: no tones, đ = d, lower case): the parts of its number and symbol
+plus its type codes ("97", "2019", "qh14", "qh", "14", "nq"), the words of its label and
+title, and the words of its issuers' names. A query is folded and split the same way;
+every token must match somewhere (AND), a number part counts most, a whole-number match
+("97/2019/QH14" in any spelling) ranks first, then the score, the number of documents that
+implement or cite the entry, and the newest date.
 Facets (type, issuer, level, year, kind) count the matches with the other facets applied.
 """
 from __future__ import annotations
 
 import math
 import re
-import threading
-import time
-from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kg.extract.tables import DOC_TYPES
 from kg.normalize import fold
-from kg.ns import DOCTYPE, KG, LEVEL, sparql_prefixes
-from kg.query import value
 from kg.store.base import Store
 
-P = sparql_prefixes()
-KG_NS = str(KG._NS)
 _SPLIT = re.compile(r"[^0-9a-z]+")
 _PARTS = re.compile(r"[0-9]+|[a-z]+")
 # Words too common to narrow a search: "số 97", "nghị quyết của Quốc hội về…".
@@ -118,6 +112,7 @@ class Results:
     hits: list[dict[str, Any]]
     facets: dict[str, list[dict[str, Any]]]
     filters: dict[str, str]
+    building: bool = False         # the first build of the catalog is still running
 
     @property
     def pages(self) -> int:
@@ -127,156 +122,82 @@ class Results:
 FACETS = ("kind", "type", "issuer", "level", "year")
 
 
+class _View:
+    """A read-only mapping over catalog lookups (node → entry, edges, related nodes)."""
+
+    def __init__(self, fetch: Callable[[str], Any], empty: Any = None) -> None:
+        self._fetch = fetch
+        self._empty = empty
+
+    def get(self, node: str, default: Any = None) -> Any:
+        found = self._fetch(node)
+        return found if found else (default if default is not None else found)
+
+    def __getitem__(self, node: str) -> Any:
+        found = self._fetch(node)
+        if found is None:
+            raise KeyError(node)
+        return found
+
+    def __contains__(self, node: object) -> bool:
+        return isinstance(node, str) and self._fetch(node) is not None
+
+
 class SearchIndex:
-    """The in-memory index of one store; `search()` refreshes it when sources change."""
+    """The search index of one store, backed by a persistent SQLite catalog
+    (``kg.catalog``): lookups are indexed, updates incremental, builds in the background.
 
-    def __init__(self, store: Store, *, check_every: float = 2.0) -> None:
+    The attributes of the former in-memory index remain as views: ``by_node`` (node →
+    Entry), ``out_edges``/``in_edges`` (node → [Edge]), ``parents``/``children``/``issued``
+    (node → [node]); ``entries`` and ``edges`` iterate everything (slow on a big graph).
+    """
+
+    def __init__(self, store: Store, *, check_every: float = 2.0, wait: float = 30.0,
+                 path: str | None = None) -> None:
+        from kg.catalog import Catalog
+
         self.store = store
-        self.check_every = check_every
-        self.entries: list[Entry] = []
-        self.by_node: dict[str, Entry] = {}
-        self.edges: list[Edge] = []
-        self.out_edges: dict[str, list[Edge]] = {}
-        self.in_edges: dict[str, list[Edge]] = {}
-        self.parents: dict[str, list[str]] = {}
-        self.children: dict[str, list[str]] = {}
-        self.issued: dict[str, list[str]] = {}
-        self.signature: tuple[Any, ...] | None = None
-        self.built_at = 0.0
-        self._checked = 0.0
-        self._lock = threading.Lock()
+        self.catalog = Catalog(store, path, check_every=check_every, wait=wait)
+        c = self.catalog
+        self.by_node = _View(c.entry)
+        self.out_edges = _View(lambda n: c.edges_of(n, "out"))
+        self.in_edges = _View(lambda n: c.edges_of(n, "in"))
+        self.parents = _View(lambda n: c.related(n, "parents"))
+        self.children = _View(lambda n: c.related(n, "children"))
+        self.issued = _View(lambda n: c.related(n, "issued"))
 
-    # -- building ----------------------------------------------------------------------
+    @property
+    def entries(self) -> Iterator[Entry]:
+        return self.catalog.all_entries()
 
-    def _signature(self) -> tuple[Any, ...]:
-        rows = self.store.select(P + """
-            SELECT (COUNT(DISTINCT ?g) AS ?n) (MAX(STR(?t)) AS ?last) WHERE {
-              GRAPH ?g { ?g a kg:Source ; prov:wasGeneratedBy ?a .
-                         OPTIONAL { ?a prov:endedAtTime ?t } } }""")
-        row = rows[0] if rows else {}
-        return (value(row.get("n")), value(row.get("last")))
+    @property
+    def edges(self) -> Iterator[Edge]:
+        return self.catalog.all_edges()
 
-    def fresh(self) -> SearchIndex:
-        """Rebuild when the store's sources changed since the last build; returns self."""
-        now = time.monotonic()
-        if self.signature is not None and now - self._checked < self.check_every:
-            return self
-        with self._lock:
-            if self.signature is not None and time.monotonic() - self._checked < self.check_every:
-                return self
-            sig = self._signature()
-            if sig != self.signature:
-                self._build()
-                self.signature = sig
-            self._checked = time.monotonic()
+    @property
+    def ready(self) -> bool:
+        return self.catalog.ready
+
+    def level_counts(self, kind: str = "document") -> dict[str, int]:
+        return self.catalog.level_counts(kind)
+
+    def fresh(self, wait: float | None = None) -> SearchIndex:
+        """Start an update when the store's sources may have changed; wait a little for it."""
+        self.catalog.refresh(wait)
         return self
-
-    def _rows(self, query: str) -> list[dict[str, Any]]:
-        return [{k: value(v) for k, v in r.items()} for r in self.store.select(P + query)]
-
-    def _build(self) -> None:
-        entries: dict[str, Entry] = {}
-        for r in self._rows("""
-            SELECT ?b (SAMPLE(?l) AS ?label) (SAMPLE(?lv) AS ?level) WHERE {
-              ?b a kg:Body . OPTIONAL { ?b skos:prefLabel ?l }
-              OPTIONAL { ?b kg:level ?lv } } GROUP BY ?b"""):
-            level = _local(r.get("level"), str(LEVEL))
-            entries[r["b"]] = Entry(r["b"], "body", r.get("label") or r["b"], level=level)
-        bodies = dict(entries)
-        for r in self._rows("""
-            SELECT ?d ?set (SAMPLE(?i) AS ?id) (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?title)
-                   (SAMPLE(?ty) AS ?type) (MIN(STR(?dt)) AS ?date) (SAMPLE(?y) AS ?year)
-                   (SAMPLE(?c) AS ?count) WHERE {
-              { ?d a kg:Document BIND(false AS ?set) }
-              UNION { ?d a kg:DocumentSet BIND(true AS ?set) }
-              OPTIONAL { ?d eli:id_local ?i } OPTIONAL { ?d rdfs:label ?l }
-              OPTIONAL { ?d eli:title ?t } OPTIONAL { ?d kg:documentType ?ty }
-              OPTIONAL { ?d eli:date_document ?dt } OPTIONAL { ?d kg:year ?y }
-              OPTIONAL { ?d kg:count ?c } } GROUP BY ?d ?set"""):
-            date = r.get("date")
-            year = r.get("year") or (int(date[:4]) if date and date[:4].isdigit() else None)
-            entries[r["d"]] = Entry(
-                r["d"], "docset" if r.get("set") else "document", r.get("label") or r["d"],
-                title=r.get("title"), ident=r.get("id"), type=_local(r.get("type"), str(DOCTYPE)),
-                date=date, year=int(year) if year else None, count=r.get("count"))
-        for r in self._rows("SELECT DISTINCT ?d ?b WHERE { ?d eli:passed_by ?b }"):
-            e, b = entries.get(r["d"]), bodies.get(r["b"])
-            if e is not None and b is not None and r["b"] not in e.issuers:
-                e.issuers.append(r["b"])
-                e.issuer_labels.append(b.label)
-                e.level = e.level or b.level
-        for r in self._rows("""
-            SELECT ?d (COUNT(DISTINCT ?o) AS ?n) WHERE {
-              ?l a kg:Link ; kg:linkTo ?d ; kg:linkFrom ?o } GROUP BY ?d"""):
-            if r["d"] in entries:
-                entries[r["d"]].cited = int(r["n"])
-        for r in self._rows("""
-            SELECT ?g (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?title) (MIN(STR(?i)) AS ?date)
-            WHERE { GRAPH ?g { ?g a kg:Source . OPTIONAL { ?g rdfs:label ?l }
-                    OPTIONAL { ?g dcterms:title ?t } OPTIONAL { ?g dcterms:issued ?i } } }
-            GROUP BY ?g"""):
-            date = r.get("date")
-            entries[r["g"]] = Entry(r["g"], "source", r.get("label") or r["g"],
-                                    title=r.get("title"), date=date,
-                                    year=int(date[:4]) if date and date[:4].isdigit() else None)
-        for e in entries.values():
-            _prepare(e)
-        edges = [Edge(r["a"], _local(r["rel"], KG_NS) or "", r["b"], r["l"], r.get("src"),
-                      r.get("start"), r.get("end"))
-                 for r in self._rows("""
-            SELECT ?l ?a ?rel ?b ?src ?start ?end WHERE {
-              ?l a kg:Link ; kg:linkFrom ?a ; kg:relation ?rel ; kg:linkTo ?b .
-              OPTIONAL { ?l kg:inSource ?src } OPTIONAL { ?l kg:startOffset ?start }
-              OPTIONAL { ?l kg:endOffset ?end } } ORDER BY ?l""")]
-        out_e: dict[str, list[Edge]] = {}
-        in_e: dict[str, list[Edge]] = {}
-        for ed in edges:
-            out_e.setdefault(ed.a, []).append(ed)
-            in_e.setdefault(ed.b, []).append(ed)
-        parents: dict[str, list[str]] = {}
-        children: dict[str, list[str]] = {}
-        for r in self._rows("""SELECT DISTINCT ?c ?p WHERE {
-                ?c org:subOrganizationOf ?p }"""):
-            parents.setdefault(r["c"], []).append(r["p"])
-            children.setdefault(r["p"], []).append(r["c"])
-        issued: dict[str, list[str]] = {}
-        for e in entries.values():
-            for b in e.issuers:
-                issued.setdefault(b, []).append(e.node)
-        self.entries = sorted(entries.values(), key=lambda e: (e.kind, e.label))
-        self.by_node = entries
-        self.edges, self.out_edges, self.in_edges = edges, out_e, in_e
-        self.parents, self.children, self.issued = parents, children, issued
-        self.built_at = time.time()
-
-    # -- searching ---------------------------------------------------------------------
 
     def search(self, text: str, *, filters: dict[str, str] | None = None, page: int = 1,
                per_page: int = 20) -> Results:
         """Ranked, paged hits for `text` with facet counts; empty text lists everything."""
         self.fresh()
-        filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
-        matched = [h for e in self.entries if (h := _match(e, text)) is not None]
-        matched.sort(key=lambda h: (not h.exact, -h.score, -h.entry.cited,
-                                    _neg_date(h.entry.date), h.entry.label))
-        hits = [h for h in matched if _passes(h.entry, filters)]
-        facets = {name: _facet(matched, filters, name, self.by_node) for name in FACETS}
-        page = max(1, page)
-        per_page = max(1, min(per_page, 100))
-        start = (page - 1) * per_page
-        return Results(text, len(hits), page, per_page,
-                       [{**h.entry.public(), "score": round(h.score, 2), "exact": h.exact}
-                        for h in hits[start:start + per_page]], facets, filters)
+        return self.catalog.search(text, filters=filters, page=page, per_page=per_page)
 
     def get(self, node: str) -> Entry | None:
         """The entry of `node` (after a freshness check), for labels, types and levels."""
-        return self.fresh().by_node.get(node)
+        return self.fresh().catalog.entry(node)
 
-
-def _local(iri: str | None, ns: str) -> str | None:
-    if iri and iri.startswith(ns):
-        return iri[len(ns):]
-    return iri
+    def close(self) -> None:
+        self.catalog.close()
 
 
 def _neg_date(date: str | None) -> str:
@@ -284,20 +205,6 @@ def _neg_date(date: str | None) -> str:
     if not date:
         return "~"
     return "".join(chr(0x7E - ord(c) + 0x20) if c.isdigit() else c for c in date)
-
-
-def _prepare(e: Entry) -> None:
-    if e.ident:
-        e.key = id_key(e.ident)
-        e.id_toks = id_tokens(e.ident)
-        if e.type in DOC_TYPES:
-            e.id_toks.update(fold(c) for c in DOC_TYPES[e.type].codes)
-    words = tokens(e.label) + tokens(e.title)
-    if e.type in DOC_TYPES:
-        words += tokens(DOC_TYPES[e.type].vi) + tokens(DOC_TYPES[e.type].en)
-    e.words = set(words)
-    e.issuer_words = {w for label in e.issuer_labels for w in tokens(label)}
-    e.text = " ".join(tokens(e.label) + ["|"] + tokens(e.title))
 
 
 def _match(e: Entry, text: str) -> Hit | None:
@@ -329,41 +236,6 @@ def _match(e: Entry, text: str) -> Hit | None:
     if len(toks) > 1 and phrase in e.text:
         score += 5.0
     return Hit(e, score + (50.0 if exact else 0.0), exact)
-
-
-def _value(e: Entry, name: str) -> list[str]:
-    if name == "kind":
-        return [e.kind]
-    if name == "type":
-        return [e.type] if e.type else []
-    if name == "issuer":
-        return list(e.issuers)
-    if name == "level":
-        return [e.level] if e.level else []
-    return [str(e.year)] if e.year else []
-
-
-def _passes(e: Entry, filters: dict[str, str], skip: str | None = None) -> bool:
-    return all(v in _value(e, k) for k, v in filters.items() if k != skip)
-
-
-def _facet(hits: list[Hit], filters: dict[str, str], name: str,
-           by_node: dict[str, Entry]) -> list[dict[str, Any]]:
-    counts: Counter[str] = Counter()
-    for h in hits:
-        if _passes(h.entry, filters, skip=name):
-            counts.update(_value(h.entry, name))
-    out = []
-    for v, n in counts.most_common(30 if name == "issuer" else None):
-        label = v
-        if name == "type" and v in DOC_TYPES:
-            label = DOC_TYPES[v].vi
-        elif name == "issuer" and v in by_node:
-            label = by_node[v].label
-        out.append({"value": v, "label": label, "n": n, "selected": filters.get(name) == v})
-    if name == "year":
-        out.sort(key=lambda f: f["value"], reverse=True)
-    return out
 
 
 __all__ = ["FACETS", "Edge", "Entry", "Results", "SearchIndex", "id_tokens", "tokens"]

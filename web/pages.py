@@ -1,4 +1,4 @@
-"""What each page shows, gathered from the library: Queries, the analytics, the search index.
+"""What each page shows, gathered from the library: Queries, the analytics, the catalog.
 
 No SPARQL here: this module only joins and shapes the library's answers for templates
 and JSON twins (labels in the reader's language, evidence links, highlighted text).
@@ -14,7 +14,7 @@ from kg.analytics.applies import applies_to
 from kg.analytics.trace import trace_down, trace_up
 from kg.extract.tables import DOC_TYPES, LEVELS, RELATIONS
 from kg.ns import DOCTYPE, LEVEL, PREFIXES
-from kg.search import Edge, SearchIndex
+from kg.search import Edge, Entry, SearchIndex
 from web.state import state
 
 # Facts a reader cares about first, in this order; the rest follow by property name.
@@ -27,11 +27,13 @@ _HIDDEN = {"kg:correction"}
 
 
 def index() -> SearchIndex:
-    """The app's search index (one per app, built on first use, refreshed on change)."""
+    """The app's search index (one per app): a catalog kept current in the background; a
+    request waits at most KG_SEARCH_WAIT seconds for an update, once per update."""
     ext = current_app.extensions
     if "kg_search" not in ext:
         every = float(current_app.config.get("KG_SEARCH_CHECK_EVERY", 2.0))
-        ext["kg_search"] = SearchIndex(state().store, check_every=every)
+        wait = float(current_app.config.get("KG_SEARCH_WAIT", 5.0))
+        ext["kg_search"] = SearchIndex(state().store, check_every=every, wait=wait)
     return ext["kg_search"].fresh()
 
 
@@ -371,8 +373,8 @@ def parse_span(arg: str | None) -> tuple[int, int] | None:
 
 # -- the graph explorer ------------------------------------------------------------------
 
-def _node_json(ix: SearchIndex, node: str) -> dict[str, Any] | None:
-    e = ix.by_node.get(node)
+def _node_json(ix: SearchIndex, node: str, e: Entry | None = None) -> dict[str, Any] | None:
+    e = e or ix.by_node.get(node)
     if e is None:
         return None
     label = e.label
@@ -426,21 +428,18 @@ def neighbourhood(node: str) -> dict[str, Any]:
 def whole_graph(limit: int) -> dict[str, Any]:
     """Documents and their links, the most connected first, up to `limit` nodes."""
     ix = index()
-    degree: dict[str, int] = {}
-    for ed in ix.edges:
-        degree[ed.a] = degree.get(ed.a, 0) + 1
-        degree[ed.b] = degree.get(ed.b, 0) + 1
-    keep = set(sorted(degree, key=lambda n: -degree[n])[:limit])
-    nodes = [j for n in keep if (j := _node_json(ix, n)) is not None]
+    keep, truncated = ix.catalog.most_linked(limit)
+    found = ix.catalog.entries(keep)
+    nodes = [j for n in keep if (j := _node_json(ix, n, found.get(n))) is not None]
     have = {n["id"] for n in nodes}
     seen: set[str] = set()
     edges = []
-    for ed in ix.edges:
+    for ed in ix.catalog.edges_among(have):
         eid = f"{ed.a}|{ed.rel}|{ed.b}"
-        if ed.a in have and ed.b in have and eid not in seen:
+        if eid not in seen:
             seen.add(eid)
             edges.append({"id": eid, "source": ed.a, "target": ed.b, "rel": ed.rel})
-    return {"nodes": nodes, "edges": edges, "truncated": len(degree) > limit}
+    return {"nodes": nodes, "edges": edges, "truncated": truncated}
 
 
 def explorer_vocab() -> dict[str, Any]:

@@ -1,0 +1,223 @@
+"""The catalog: an incremental update gives what a build from scratch gives, lookups and
+search answer from it, pages work before the first build ends."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.catalog import Catalog
+from kg.ingest import Pipeline
+from kg.search import SearchIndex
+from tests.conftest import BASE, SAMPLES
+from tests.web.conftest import HOSTILE
+
+QUERIES = ["97/2019/QH14", "nq 97 2019", "171 KH TU", "chinh quyen do thi", "Đức Giang",
+           "ke hoach", "quyet dinh", "onerror", "uy ban nhan dan", "2021", ""]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> list[Path]:
+    """Texts of a small generated corpus (documents, news) on disk."""
+    from kg.generate import write_texts
+    from kg.generate.corpus import generate
+
+    folder = tmp_path_factory.mktemp("gen")
+    write_texts(generate(40, 7), folder)
+    return sorted(folder.rglob("*.txt"))
+
+
+def answers(c: Catalog) -> dict:
+    out = {}
+    for q in QUERIES:
+        r = c.search(q, per_page=100)
+        out[q] = (r.total, [(h["node"], h["score"], h["exact"]) for h in r.hits], r.facets)
+    r = c.search("", filters={"kind": "document", "level": "district"})
+    out["filtered"] = (r.total, [h["node"] for h in r.hits], r.facets)
+    return out
+
+
+def from_scratch(store) -> Catalog:
+    c = Catalog(store, check_every=0)
+    c.sync()
+    return c
+
+
+def test_incremental_updates_equal_a_build_from_scratch(store, generated):
+    pipe = Pipeline(store, base_iri=BASE)
+    samples = sorted(SAMPLES.glob("*.txt"))
+    pipe.ingest_paths([samples[0], *generated[:15]])
+    c = Catalog(store, check_every=0)
+    c.sync()
+    first = c.snapshot()
+    assert first["entries"] and first["edges"] and first["members"]
+
+    # more sources
+    pipe.ingest_paths([*samples[1:], *HOSTILE, *generated[15:30]])
+    counts = c.update()
+    assert counts["added"] > 0 and "rebuilt" not in counts
+    assert c.snapshot() != first
+    assert c.snapshot() == from_scratch(store).snapshot()
+
+    # a source changed: the plan now names another number and loses its title words
+    plan = samples[1]
+    text = plan.read_text(encoding="utf-8").replace("171-KH/TU", "172-KH/TU")
+    text = text.replace("chính quyền đô thị", "đô thị thông minh")
+    before = c.search("171 KH TU").hits[0]["ident"]
+    pipe.ingest_bytes(text.encode("utf-8"), name=plan.name, locator=str(plan))
+    counts = c.update()
+    assert counts["changed"] == 1
+    assert before == "171-KH/TU"
+    assert c.search("172-KH/TU").hits[0]["ident"] == "172-KH/TU"
+
+    # sources removed: the hostile texts and some generated ones
+    graphs = {s["g"] for s in (store.select(
+        "SELECT ?g ?l WHERE { GRAPH ?g { ?g <https://w3id.org/vnkg/ontology#locator> ?l } }"))
+        for s in [{"g": str(s["g"]), "l": str(s["l"])}] if "hostile" in s["l"]
+        or any(str(p) == s["l"] for p in generated[:5])}
+    assert len(graphs) == 7
+    for g in graphs:
+        pipe.remove_source(g)
+    counts = c.update()
+    assert counts["removed"] == 7
+    assert c.search("onerror").total == 0
+
+    fresh = from_scratch(store)
+    assert c.snapshot() == fresh.snapshot()
+    assert answers(c) == answers(fresh)
+    c.close()
+    fresh.close()
+
+
+def cited(c: Catalog) -> dict[str, int]:
+    return {n: e["cited"] for n, e in c.snapshot()["entries"].items() if e["cited"]}
+
+
+def test_cited_follows_links_added_and_removed(store):
+    pipe = Pipeline(store, base_iri=BASE)
+    samples = sorted(SAMPLES.glob("*.txt"))
+    pipe.ingest_paths([samples[1]])
+    c = from_scratch(store)
+    before = cited(c)
+    assert before                               # the plan implements the resolution
+    res = pipe.ingest_paths([samples[0], samples[2]])
+    c.update()
+    after = cited(c)
+    assert after != before
+    assert after == cited(from_scratch(store))
+    law = c.search("97/2019/QH14").hits[0]["node"]
+    assert after[law] == len({e.a for e in c.edges_of(law, "in")})
+    for r in res.ok:
+        pipe.remove_source(r.graph)
+    c.update()
+    assert cited(c) == before
+    c.close()
+
+
+def test_catalog_persists_beside_an_on_disk_store(disk_store):
+    Pipeline(disk_store, base_iri=BASE).ingest_paths([SAMPLES])
+    c = from_scratch(disk_store)
+    assert c.path == Path(disk_store.path) / "catalog.sqlite"
+    snap = c.snapshot()
+    c.close()
+    again = Catalog(disk_store)
+    assert again.ready                         # no build: the file is reused
+    assert again.snapshot() == snap
+    again.close()
+
+
+def test_lookups_before_the_first_build_come_from_the_store(sample_store):
+    ready = from_scratch(sample_store)
+    node = ready.search("171-KH/TU").hits[0]["node"]
+    body = ready.search("UBND phường Đức Giang", filters={"kind": "body"}).hits[0]["node"]
+    cold = Catalog(sample_store)               # never synced
+    assert not cold.ready
+    assert cold.entry(node) == ready.entry(node)
+    assert cold.edges_of(node, "out") == ready.edges_of(node, "out")
+    assert cold.edges_of(node, "in") == ready.edges_of(node, "in")
+    for what in ("parents", "children", "issued"):
+        assert cold.related(body, what) == ready.related(body, what)
+    res = cold.search("171-KH/TU")
+    assert res.building and res.total == 0
+    cold.close()
+    ready.close()
+
+
+def test_index_views_answer_like_mappings(sample_store):
+    ix = SearchIndex(sample_store, check_every=0)
+    node = ix.search("97/2019/QH14").hits[0]["node"]
+    assert ix.by_node[node].ident == "97/2019/QH14"
+    assert node in ix.by_node and "https://example.org/none" not in ix.by_node
+    assert ix.by_node.get("https://example.org/none") is None
+    assert ix.out_edges.get("https://example.org/none", ()) == ()
+    assert {e.b for e in ix.in_edges[node]} == {node}
+    entries = list(ix.entries)
+    assert len(entries) == ix.search("", per_page=1).total
+    assert sum(ix.level_counts().values()) == sum(
+        1 for e in entries if e.kind == "document" and e.level)
+    ix.close()
+
+
+class PlainStore:
+    """A store offering only the Store interface (as a remote endpoint does): no embedded
+    fast paths (quad patterns, streamed solutions)."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+        self.location = "plain"
+
+    def select(self, query: str):
+        return self._store.select(query)
+
+
+def test_a_plain_store_gives_the_same_catalog(sample_store):
+    embedded = from_scratch(sample_store)
+    plain = Catalog(PlainStore(sample_store), check_every=0)
+    plain.refresh(wait=60)                     # the first build is waited for
+    assert plain.ready
+    assert plain.snapshot() == embedded.snapshot()
+    assert answers(plain) == answers(embedded)
+    # a remote store is checked for changes by the worker, without holding up requests
+    Pipeline(sample_store, base_iri=BASE).ingest_paths(HOSTILE)
+    assert plain.search("onerror").total == 0
+    plain.refresh()
+    plain._job.done.wait(60)
+    assert plain.search("onerror").total > 0
+    assert plain.snapshot() == from_scratch(sample_store).snapshot()
+    plain.close()
+    embedded.close()
+
+
+@pytest.mark.parametrize("sort_cap", [0, 10**6])
+def test_many_matches_are_ranked_and_faceted_in_sql(sample_store, monkeypatch, sort_cap):
+    """Over the scoring cap, SQL ranks (exact number, in-degree, date, label) and counts
+    facets: the same totals and facets as scoring each match, and the same order where
+    the scores tie (the empty query)."""
+    import kg.catalog
+
+    c = from_scratch(sample_store)
+    scored = {q: c.search(q, per_page=100) for q in ("", "97/2019/QH14", "duc giang")}
+    filtered = c.search("", filters={"kind": "document", "level": "district"}, per_page=100)
+    body = filtered.facets["issuer"][0]["value"]
+    by_issuer = c.search("", filters={"issuer": body}, per_page=100)
+    monkeypatch.setattr(kg.catalog, "SCORE_CAP", 0)
+    monkeypatch.setattr(kg.catalog, "SORT_CAP", sort_cap)
+    c._cache.clear()
+    for q, want in scored.items():
+        got = c.search(q, per_page=100)
+        assert got.total == want.total, q
+        assert got.facets == want.facets, q
+        assert {h["node"] for h in got.hits} == {h["node"] for h in want.hits}, q
+    assert [h["node"] for h in c.search("", per_page=100).hits] == \
+        [h["node"] for h in scored[""].hits]
+    got = c.search("97/2019/QH14", per_page=100).hits
+    assert got[0]["exact"] and got[0]["ident"] == "97/2019/QH14"
+    again = c.search("", filters={"kind": "document", "level": "district"}, per_page=100)
+    assert (again.total, again.facets) == (filtered.total, filtered.facets)
+    assert [h["node"] for h in again.hits] == [h["node"] for h in filtered.hits]
+    again = c.search("", filters={"issuer": body}, per_page=100)
+    assert (again.total, again.facets) == (by_issuer.total, by_issuer.facets)
+    assert by_issuer.total > 0
+    paged = [h["node"] for p in (1, 2, 3) for h in c.search("", page=p, per_page=3).hits]
+    assert paged == [h["node"] for h in scored[""].hits[:9]]
+    c.close()
