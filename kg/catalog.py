@@ -38,7 +38,7 @@ import threading
 import time
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,7 +70,7 @@ log = logging.getLogger(__name__)
 
 P = sparql_prefixes()
 KG_NS = str(KG._NS)
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 #: Nodes per VALUES block of a derivation query; rows per SQLite write batch.
 BATCH = 400
 ROWS = 5000
@@ -110,11 +110,13 @@ CREATE TABLE IF NOT EXISTS mem(g INTEGER NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY(g, n)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS combos(kind TEXT, type TEXT, level TEXT, year INTEGER, n INTEGER);
 CREATE TABLE IF NOT EXISTS issued(body INTEGER PRIMARY KEY, n INTEGER);
+CREATE TABLE IF NOT EXISTS facts(n INTEGER NOT NULL, kind TEXT NOT NULL, k TEXT NOT NULL, v);
+CREATE INDEX IF NOT EXISTS facts_n ON facts(n, kind);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(idt, words, iwords, text UNINDEXED,
   tokenize='ascii');
 """
 TABLES = ("nodes", "graphs", "entries", "issuers", "parents", "edges", "mem", "fts",
-          "combos", "issued")
+          "combos", "issued", "facts")
 
 # -- what the store says, per node -------------------------------------------------------
 
@@ -458,6 +460,7 @@ class Catalog:
                 docs.extend(self._derive_docs(db, chunk))
                 self._derive_issuers(db, chunk)
                 self._derive_parents(db, chunk)
+                self._derive_facts(db, chunk)
             log.info("catalog: entries, %.1f s", time.monotonic() - t0)
             self._index_docs(db, docs)
             self._derive_sources(db, list(stamps))
@@ -616,7 +619,7 @@ class Catalog:
                 f"SELECT id, label, level FROM entries WHERE kind='body' AND id IN ({marks})",
                 chunk))
             for t, col in (("entries", "id"), ("fts", "rowid"), ("issuers", "doc"),
-                           ("parents", "child")):
+                           ("parents", "child"), ("facts", "n")):
                 db.execute(f"DELETE FROM {t} WHERE {col} IN ({marks})", chunk)
         bodies = self._derive_bodies(db, nodes)
         docs = self._derive_docs(db, nodes)
@@ -635,6 +638,7 @@ class Catalog:
         docs = sorted(set(docs))
         self._index_docs(db, docs)
         self._derive_parents(db, nodes)
+        self._derive_facts(db, nodes)
         self._derive_sources(db, nodes)
         for chunk in _batches(docs, 500):
             db.execute(f"""UPDATE entries SET cited = (SELECT COUNT(DISTINCT a) FROM edges
@@ -681,6 +685,27 @@ class Catalog:
             ids = self._ids(db, [x for r in rows for x in (r["c"], r["p"])])
             db.executemany("INSERT OR IGNORE INTO parents VALUES (?, ?)",
                            [(ids[r["c"]], ids[r["p"]]) for r in rows])
+
+    def _derive_facts(self, db: sqlite3.Connection, nodes: list[str]) -> None:
+        """The rows the analytics read of each document and body (kg.analytics.queries
+        FACTS), asked of the store with the very query the analytics would ask."""
+        from kg.analytics.queries import FACTS, facts_from_store
+
+        ids = self._ids(db, nodes)
+        names = {v: k for k, v in ids.items()}
+        kinds: dict[str, list[str]] = {"doc": [], "body": []}
+        for chunk in _batches(list(ids.values()), 500):
+            for nid, kind in db.execute(f"SELECT id, kind FROM entries WHERE id IN "
+                                        f"({','.join('?' * len(chunk))})", chunk):
+                if kind in ("document", "docset", "body"):
+                    kinds["body" if kind == "body" else "doc"].append(names[nid])
+        for kind, iris in kinds.items():
+            var = FACTS[kind][0]
+            for chunk in _batches(iris, 10 * BATCH):
+                rows = facts_from_store(self.store, kind, chunk)
+                db.executemany("INSERT INTO facts(n, kind, k, v) VALUES (?, ?, ?, ?)",
+                               [(ids[r[var]], kind, k, v) for r in rows
+                                for k, v in r.items() if k != var])
 
     def _derive_sources(self, db: sqlite3.Connection, nodes: list[str]) -> None:
         for rows in _batches(self._query_nodes(Q_SOURCES, "g", nodes), ROWS):
@@ -1100,6 +1125,68 @@ class Catalog:
         return out
 
     # -- for tests and tools -------------------------------------------------------------
+
+    # -- the analytics' projection (kg.store.base.Projection) ------------------------------
+
+    def current(self) -> bool:
+        """Whether the catalog holds what the store holds now: built, no update running,
+        and (for a store whose files can be looked at) unchanged since the last sync."""
+        if not self.ready or self.busy or self._synced is None:
+            return False
+        return not self._cheap_fingerprint() or self._fingerprint() == self._synced
+
+    def closure(self, starts: list[str], rels: Sequence[str], direction: str
+                ) -> tuple[list[str], list[tuple[str, str, str]]] | None:
+        """`kg.analytics.queries.closure` from the links table; None when not current.
+
+        The links are the kg:Link nodes the emitter writes beside every relation between
+        documents; events review documents without one, so a walk down `reviews` is left
+        to the store.
+        """
+        if (direction == "down" and "reviews" in rels) or not self.current():
+            return None
+        ids = [i for s in starts if (i := self._node_id(s)) is not None]
+        near, far = ("b", "a") if direction == "down" else ("a", "b")
+        step = (f"SELECT DISTINCT rel, {far} FROM edges WHERE {near} = ? "
+                f"AND rel IN ({','.join('?' * len(rels))})")
+        seen = set(ids)
+        frontier = list(ids)
+        found: set[tuple[int, str, int]] = set()
+        while frontier:
+            nxt = []
+            for n in frontier:
+                for rel, m in self.db.execute(step, (n, *rels)):
+                    found.add((m, rel, n) if direction == "down" else (n, rel, m))
+                    if m not in seen:
+                        seen.add(m)
+                        nxt.append(m)
+            frontier = nxt
+        iri = dict(self._id_iris(seen))
+        order = list(dict.fromkeys(starts)) + sorted(iri[i] for i in seen - set(ids))
+        return order, sorted((iri[a], rel, iri[b]) for a, rel, b in found)
+
+    def facts(self, kind: str, nodes: list[str]) -> list[dict[str, Any]] | None:
+        """`kg.analytics.queries.facts_from_store` from the facts table; None when not
+        current."""
+        from kg.analytics.queries import FACTS
+
+        if not self.current():
+            return None
+        var = FACTS[kind][0]
+        out: list[dict[str, Any]] = []
+        for chunk in _batches(list(dict.fromkeys(nodes)), 500):
+            out += [{var: n, k: v} for n, k, v in self.db.execute(
+                f"""SELECT n.iri, f.k, f.v FROM nodes n JOIN facts f ON f.n = n.id
+                    WHERE n.iri IN ({",".join("?" * len(chunk))}) AND f.kind = ?""",
+                (*chunk, kind))]
+        return out
+
+    def _id_iris(self, ids: Iterable[int]) -> list[tuple[int, str]]:
+        out: list[tuple[int, str]] = []
+        for chunk in _batches(list(ids), 500):
+            out += self.db.execute(f"SELECT id, iri FROM nodes WHERE id IN "
+                                   f"({','.join('?' * len(chunk))})", chunk).fetchall()
+        return out
 
     def snapshot(self) -> dict[str, Any]:
         """Entries (with their token bags), edges, hierarchy and memberships as plain

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from kg import analytics
 from kg.errors import InputError
+from web import pages
 from web.state import state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -65,19 +66,20 @@ def trace():  # noqa: ANN201
     direction = request.args.get("direction", "up" if _flag("up") else "down")
     if direction not in ("down", "up"):
         raise InputError("direction must be down or up")
-    return jsonify({"ok": True, **analytics.trace(state().store, _doc(), up=direction == "up")})
+    out = analytics.trace(pages.analytics_store(), _doc(), up=direction == "up")
+    return jsonify({"ok": True, **out})
 
 
 @bp.route("/applies")
 def applies():  # noqa: ANN201
     """?body=…"""
-    return jsonify({"ok": True, **analytics.applies_to(state().store, _body())})
+    return jsonify({"ok": True, **analytics.applies_to(pages.analytics_store(), _body())})
 
 
 @bp.route("/gaps")
 def gaps():  # noqa: ANN201
     """?body=…"""
-    return jsonify({"ok": True, **analytics.gaps(state().store, _body())})
+    return jsonify({"ok": True, **analytics.gaps(pages.analytics_store(), _body())})
 
 
 @bp.route("/coverage")
@@ -86,7 +88,7 @@ def coverage():  # noqa: ANN201
     scope = request.args.get("scope", "cascade")
     if scope not in ("cascade", "all"):
         raise InputError("scope must be cascade or all")
-    return jsonify({"ok": True, **analytics.coverage(state().store, _doc(), scope=scope)})
+    return jsonify({"ok": True, **analytics.coverage(pages.analytics_store(), _doc(), scope=scope)})
 
 
 @bp.route("/path")

@@ -15,6 +15,7 @@ from kg.analytics.trace import trace_down, trace_up
 from kg.extract.tables import DOC_TYPES, LEVELS, RELATIONS
 from kg.ns import DOCTYPE, LEVEL, PREFIXES
 from kg.search import Edge, Entry, SearchIndex
+from kg.store.base import Store
 from web.state import state
 
 # Facts a reader cares about first, in this order; the rest follow by property name.
@@ -34,7 +35,14 @@ def index() -> SearchIndex:
         every = float(current_app.config.get("KG_SEARCH_CHECK_EVERY", 2.0))
         wait = float(current_app.config.get("KG_SEARCH_WAIT", 5.0))
         ext["kg_search"] = SearchIndex(state().store, check_every=every, wait=wait)
+        # the analytics read facts and closures from the catalog while it is current
+        state().store.projection = ext["kg_search"].catalog
     return ext["kg_search"].fresh()
+
+
+def analytics_store() -> Store:
+    """The store for the analytics, its catalog attached and checked for freshness."""
+    return index().store
 
 
 def _short(iri: str) -> str:
@@ -154,8 +162,8 @@ def document(node: str) -> dict[str, Any]:
     if out["kind"] == "docset":
         out["display"] = set_label({"label": out["label"],
                                     "issuers": [i["label"] for i in out["issuers"]]})
-    down = trace_down(state().store, node)
-    up = trace_up(state().store, node)
+    down = trace_down(analytics_store(), node)
+    up = trace_up(analytics_store(), node)
     shown = {"down": cap_tree(down["tree"], TREE_NODES), "up": cap_tree(up["tree"], TREE_NODES)}
     cap_levels(down["levels"], LEVEL_DOCS)
     cap_levels(up["levels"], LEVEL_DOCS)
@@ -262,7 +270,7 @@ def body(node: str) -> dict[str, Any]:
     data = q.body(node)
     entry = ix.by_node.get(node)
     level = entry.level if entry else None
-    applied = applies_to(state().store, node)
+    applied = applies_to(analytics_store(), node)
     for d in applied["documents"]:
         d["display"] = set_label(d) if d.get("is_set") else d.get("label")
     issued = []

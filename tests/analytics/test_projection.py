@@ -1,0 +1,122 @@
+"""The catalog as the store's projection: the analytics answer exactly as from the store,
+and fall back to the store whenever the catalog is behind it."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rdflib import Literal, URIRef
+
+from kg.analytics.applies import applies_to, coverage
+from kg.analytics.trace import trace_down, trace_up
+from kg.catalog import Catalog
+from kg.ns import KG, PROV, RDF, XSD
+from kg.store.base import Store
+from tests.analytics.conftest import G
+
+
+def _answers(store: Store, docs: list[str], bodies: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for d in docs:
+        out[f"down {d}"] = trace_down(store, d)
+        out[f"up {d}"] = trace_up(store, d)
+    for b in bodies:
+        out[f"applies {b}"] = applies_to(store, b)
+    return out
+
+
+def _nodes(store: Store, cls: str) -> list[str]:
+    return sorted(str(r["n"]) for r in store.select(f"SELECT DISTINCT ?n WHERE {{ ?n a <{cls}> }}"))
+
+
+def _with_catalog(store: Store) -> Catalog:
+    catalog = Catalog(store, check_every=0.0).sync()
+    store.projection = catalog
+    return catalog
+
+
+def _calls(catalog: Catalog) -> dict[str, int]:
+    """Count the projection's answers (None answers included)."""
+    counts = {"closure": 0, "facts": 0, "answered": 0}
+    for name in ("closure", "facts"):
+        real = getattr(catalog, name)
+
+        def wrapped(*a: Any, _real: Any = real, _name: str = name) -> Any:
+            counts[_name] += 1
+            found = _real(*a)
+            counts["answered"] += found is not None
+            return found
+        setattr(catalog, name, wrapped)
+    return counts
+
+
+def test_answers_from_the_catalog_equal_the_stores_on_the_chain(chain_store) -> None:
+    docs = _nodes(chain_store, str(KG.Document)) + _nodes(chain_store, str(KG.DocumentSet))
+    bodies = _nodes(chain_store, str(KG.Body))
+    assert len(docs) >= 4 and len(bodies) >= 8
+    expected = _answers(chain_store, docs, bodies)
+    catalog = _with_catalog(chain_store)
+    calls = _calls(catalog)
+    try:
+        assert _answers(chain_store, docs, bodies) == expected
+        assert calls["answered"] >= len(docs) * 2, calls   # the catalog did answer
+        root = next(d for d in docs if d.endswith("97-2019-qh14"))
+        chain_store.projection = None
+        plain = coverage(chain_store, root)
+        chain_store.projection = catalog
+        assert coverage(chain_store, root) == plain
+    finally:
+        chain_store.projection = None
+        catalog.close()
+
+
+def test_answers_from_the_catalog_equal_the_stores_on_generated_graphs(generated) -> None:
+    g, store = generated
+    # the generated graph has no source description: give it one, as the emitter would
+    src = URIRef(G + "source/gen")
+    act = URIRef(G + "activity/gen")
+    store.replace_graph(src, [*g.triples, (src, RDF.type, KG.Source),
+                              (src, PROV.wasGeneratedBy, act),
+                              (act, PROV.endedAtTime, Literal("2026-01-01T00:00:00Z",
+                                                              datatype=XSD.dateTime))])
+    docs, bodies = sorted(g.docs), sorted(g.bodies)
+    expected = _answers(store, docs, bodies)
+    catalog = _with_catalog(store)
+    calls = _calls(catalog)
+    try:
+        assert _answers(store, docs, bodies) == expected
+        assert calls["answered"] >= len(docs) * 2, calls
+    finally:
+        store.projection = None
+        catalog.close()
+
+
+def test_a_catalog_behind_the_store_is_not_used(chain_store) -> None:
+    docs = _nodes(chain_store, str(KG.Document))
+    root = next(d for d in docs if d.endswith("97-2019-qh14"))
+    catalog = _with_catalog(chain_store)
+    calls = _calls(catalog)
+    try:
+        # a new source implements the root: the catalog, not synced, does not know it
+        new = URIRef("https://w3id.org/vnkg/id/doc/99-kh-ubnd/2024")
+        src = URIRef("https://w3id.org/vnkg/id/source/late")
+        act = URIRef("https://w3id.org/vnkg/id/activity/late")
+        link = URIRef("https://w3id.org/vnkg/id/link/late")
+        chain_store.replace_graph(src, [
+            (new, RDF.type, KG.Document), (new, KG.implements, URIRef(root)),
+            (link, RDF.type, KG.Link), (link, KG.linkFrom, new),
+            (link, KG.relation, KG.implements), (link, KG.linkTo, URIRef(root)),
+            (src, RDF.type, KG.Source), (src, PROV.wasGeneratedBy, act),
+            (act, PROV.endedAtTime, Literal(datetime.now(UTC).isoformat(),
+                                            datatype=XSD.dateTime))])
+        assert not catalog.current()
+        down = trace_down(chain_store, root)
+        assert str(new) in down["nodes"]
+        assert calls["answered"] == 0 and calls["closure"] >= 1
+        catalog.sync()
+        assert catalog.current()
+        assert str(new) in trace_down(chain_store, root)["nodes"]
+        assert calls["answered"] >= 1
+    finally:
+        chain_store.projection = None
+        catalog.close()
