@@ -40,6 +40,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -817,6 +818,34 @@ class Catalog:
         return dict(self.db.execute("SELECT level, SUM(n) FROM combos WHERE kind=? AND "
                                     "level IS NOT NULL GROUP BY level", (kind,)).fetchall())
 
+    def summary(self, *, top: int = 10, recent: int = 10) -> dict[str, Any]:
+        """What the graph holds, for the home page: counts of documents, bodies, sources
+        and links, documents by type and level, the most linked documents, the sources
+        ingested last (each from a small table or an index: fast at any size)."""
+        db = self.db
+        kinds = dict(db.execute("SELECT kind, SUM(n) FROM combos GROUP BY kind").fetchall())
+        by_type = [{"type": f"{DOCTYPE}{t}", "label": DOC_TYPES[t].vi if t in DOC_TYPES else t,
+                    "n": n} for t, n in db.execute(
+                        "SELECT type, SUM(n) AS c FROM combos WHERE kind='document' AND "
+                        "type IS NOT NULL GROUP BY type ORDER BY c DESC, type")]
+        tops = [{"doc": iri, "label": label, "n": n} for iri, label, n in db.execute(
+            """SELECT n.iri, e.label, e.cited FROM entries e JOIN nodes n ON n.id = e.id
+               WHERE e.cited > 0 AND e.kind IN ('document', 'docset')
+               ORDER BY e.cited DESC, e.date DESC LIMIT ?""", (top,))]
+        sources = [{"graph": iri, "label": label, "ingested": _iso(stamp)}
+                   for iri, label, stamp in db.execute(
+                       """SELECT n.iri, COALESCE(e.label, n.iri), g.stamp FROM graphs g
+                          JOIN nodes n ON n.id = g.id LEFT JOIN entries e ON e.id = g.id
+                          ORDER BY g.stamp DESC, n.iri LIMIT ?""", (recent,))]
+        last = db.execute("SELECT MAX(stamp) FROM graphs").fetchone()[0]
+        links = db.execute("SELECT COUNT(*) FROM edges").fetchone()[0]
+        return {"stats": {"documents": kinds.get("document", 0),
+                          "bodies": kinds.get("body", 0),
+                          "sources": db.execute("SELECT COUNT(*) FROM graphs").fetchone()[0],
+                          "links": links, "by_type": by_type},
+                "by_level": self.level_counts(), "top": tops, "sources": sources,
+                "last_ingest": _iso(last)}
+
     _EDGE = """SELECT e.link, na.iri, e.rel, nb.iri, e.src, e.start, e."end" FROM edges e
         JOIN nodes na ON na.id = e.a JOIN nodes nb ON nb.id = e.b"""
 
@@ -1216,6 +1245,16 @@ class Catalog:
             "graphs": sorted(db.execute(
                 "SELECT n.iri, g.stamp FROM graphs g JOIN nodes n ON n.id = g.id").fetchall()),
         }
+
+
+def _iso(stamp: str | None) -> str | None:
+    """An xsd:dateTime as `kg.query` gives it (Python's ISO form: +00:00, not Z)."""
+    if not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(stamp).isoformat()
+    except ValueError:
+        return stamp
 
 
 def _bump(db: sqlite3.Connection) -> None:

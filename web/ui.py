@@ -35,18 +35,25 @@ SELECT ?doc ?label ?date WHERE {
 @bp.route("/")
 @bp.route("/index.json")
 def home() -> Response:
-    q = state().queries
     ix = pages.index()
-    stats = q.stats()
-    levels = {lv: 0 for lv in LEVELS}
-    for e in ix.entries:
-        if e.kind == "document" and e.level in levels:
-            levels[e.level] += 1
-    sources = [s.__dict__ for s in q.sources()]
-    data = {"stats": stats, "by_level": [{"level": k, "n": v} for k, v in levels.items()],
-            "top": q.top_documents(10), "sources": sources[:10],
-            "last_ingest": max((s["ingested"] for s in sources if s["ingested"]), default=None)}
+    data = ix.catalog.summary() if ix.catalog.ready else _summary_from_store()
+    levels = data.pop("by_level")
+    data["by_level"] = [{"level": lv, "n": levels.get(lv, 0)} for lv in LEVELS] if levels else []
     return page("home.html", data)
+
+
+def _summary_from_store() -> dict[str, Any]:
+    """`Catalog.summary` asked of the store while the catalog's first build runs (documents
+    by level are left out: they need the catalog's issuer levels)."""
+    q = state().queries
+    stats = q.stats()
+    sources = [{"graph": s.graph, "label": s.label, "ingested": s.ingested}
+               for s in q.sources()]
+    return {"stats": {k: stats[k] for k in ("documents", "bodies", "sources", "links",
+                                             "by_type")},
+            "by_level": {}, "top": q.top_documents(10), "sources": sources[:10],
+            "last_ingest": max((s["ingested"] for s in sources if s["ingested"]),
+                               default=None)}
 
 
 def _int_arg(name: str, default: int) -> int:

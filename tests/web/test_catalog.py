@@ -221,3 +221,27 @@ def test_many_matches_are_ranked_and_faceted_in_sql(sample_store, monkeypatch, s
     paged = [h["node"] for p in (1, 2, 3) for h in c.search("", page=p, per_page=3).hits]
     assert paged == [h["node"] for h in scored[""].hits[:9]]
     c.close()
+
+
+def test_home_summary_from_the_catalog_equals_the_stores(sample_store) -> None:
+    """The home page reads the catalog once built and the store before: same numbers."""
+    from kg.query import Queries
+
+    catalog = Catalog(sample_store).sync()
+    try:
+        got = catalog.summary()
+        q = Queries(sample_store)
+        stats = q.stats()
+        for key in ("documents", "bodies", "sources", "links"):
+            assert got["stats"][key] == stats[key], key
+        assert {(r["type"], r["n"]) for r in got["stats"]["by_type"]} == \
+            {(r["type"], r["n"]) for r in stats["by_type"]}
+        top = q.top_documents(10)
+        assert {(r["doc"], r["n"]) for r in got["top"]} == {(r["doc"], r["n"]) for r in top}
+        sources = q.sources()
+        assert [s["graph"] for s in got["sources"]] == [s.graph for s in sources][:10]
+        assert got["last_ingest"] == max(s.ingested for s in sources)
+        assert sum(got["by_level"].values()) <= stats["documents"]
+        assert got["by_level"].get("central", 0) >= 1
+    finally:
+        catalog.close()
