@@ -395,6 +395,17 @@ class Catalog:
         finally:
             done.set()
 
+    def catch_up(self, *, rebuild: bool = False) -> dict[str, int] | None:
+        """Build (or with `rebuild`, rebuild) or update the catalog now, in this thread;
+        None when another process is writing it."""
+        with self._file_lock() as mine:
+            if not mine:
+                return None
+            if rebuild or not self.ready:
+                self.build()
+                return {"rebuilt": 1}
+            return self.update()
+
     def sync(self) -> Catalog:
         """Bring the catalog up to date now, in this thread (tests, the CLI)."""
         job = self._job
@@ -1336,40 +1347,4 @@ def _passes(e: Entry, filters: dict[str, str], skip: str | None = None) -> bool:
     return all(v in _value(e, k) for k, v in filters.items() if k != skip)
 
 
-__all__ = ["Catalog", "bags", "main"]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m kg.catalog STORE_DIR`: build or update the catalog beside a store now
-    (before `kg serve`, so that its first searches find everything)."""
-    import argparse
-
-    from kg.store import open_store
-
-    ap = argparse.ArgumentParser(prog="python -m kg.catalog", description=main.__doc__)
-    ap.add_argument("store", help="folder of an embedded store")
-    ap.add_argument("--rebuild", action="store_true", help="build from scratch")
-    args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    store = open_store(args.store)
-    try:
-        c = Catalog(store)
-        t = time.monotonic()
-        with c._file_lock() as mine:
-            if not mine:
-                print(f"another process is writing {c.path}")
-                return 1
-            if args.rebuild or not c.ready:
-                c.build()
-                print(f"built {c.path} in {time.monotonic() - t:.1f} s")
-            else:
-                counts = c.update()
-                print(f"updated {c.path} in {time.monotonic() - t:.1f} s: {counts}")
-        c.close()
-    finally:
-        store.close()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+__all__ = ["Catalog", "bags"]

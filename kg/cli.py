@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -226,6 +227,29 @@ def import_cmd(c: Context, file: Path, fmt: str | None, graph: str | None) -> No
     with file.open("rb") as f:
         store.load(f, fmt, URIRef(graph) if graph else None)
     click.echo(f"imported {store.count() - before} quads from {file}")
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Build from scratch.")
+@pass_ctx
+def catalog(c: Context, rebuild: bool) -> None:
+    """Build or update the catalog beside the store now (search, pages, analytics index).
+
+    `kg serve` keeps it current in the background; running this after a big import
+    spares the server's first minutes.
+    """
+    from kg.catalog import Catalog
+
+    logging.getLogger("kg.catalog").setLevel(logging.INFO)
+    t = time.monotonic()
+    cat = Catalog(c.store())
+    try:
+        done = cat.catch_up(rebuild=rebuild)
+    finally:
+        cat.close()
+    if done is None:
+        raise click.ClickException(f"another process is writing {cat.path}")
+    click.echo(f"catalog {cat.path}: {done} in {time.monotonic() - t:.1f} s")
 
 
 @main.command()

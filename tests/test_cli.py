@@ -88,3 +88,23 @@ def test_sources_lists_ingested_files(kg) -> None:
     assert sorted(Path(r["locator"]).name for r in rows) == sorted(
         p.name for p in SAMPLES.glob("*.txt"))
     assert all(r["version"] and r["ingested"] for r in rows)
+
+
+def test_catalog_command_builds_then_updates_beside_the_store(kg, tmp_path: Path) -> None:
+    from kg.catalog import Catalog
+    from kg.store import open_store
+
+    assert kg("ingest", str(SAMPLES))[0] == 0
+    code, out, _ = kg("catalog")
+    assert code == 0 and "rebuilt" in out, out
+    assert (tmp_path / "kgdata" / "catalog.sqlite").exists()
+    code, out, _ = kg("catalog")
+    assert code == 0 and "'added': 0" in out, out     # nothing new: an update, not a build
+    store = open_store(str(tmp_path / "kgdata"), read_only=True)
+    try:
+        cat = Catalog(store)
+        assert cat.ready
+        assert cat.search("97/2019/QH14").hits[0]["ident"] == "97/2019/QH14"
+        cat.close()
+    finally:
+        store.close()
