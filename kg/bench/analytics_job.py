@@ -1,7 +1,9 @@
 """Time kg.analytics on a store folder, in a process of its own (the parent can kill it).
 
-`python -m kg.bench.analytics_job STORE PARAMS.json N` prints one JSON object: for each
-function, the seconds of each call and the size of each answer.
+`python -m kg.bench.analytics_job STORE PARAMS.json N [--catalog]` prints one JSON object:
+for each function, the seconds of each call and the size of each answer. With `--catalog`
+the store's catalog (built beforehand by `kg catalog`) is attached as its projection, as
+`kg serve` does.
 """
 from __future__ import annotations
 
@@ -10,12 +12,17 @@ import sys
 import time
 
 
-def main(store_dir: str, params_file: str, n: int) -> None:
+def main(store_dir: str, params_file: str, n: int, catalog: bool) -> None:
     from kg.analytics import applies_to, trace_down, trace_up
+    from kg.catalog import Catalog
     from kg.store.oxigraph import OxigraphStore
 
     p = json.loads(open(params_file, encoding="utf-8").read())
     store = OxigraphStore(store_dir, read_only=True)
+    if catalog:
+        store.projection = Catalog(store).sync()
+        if not store.projection.current():
+            raise SystemExit("the catalog is not current")
     out = {}
     for name, fn, args in (("trace_down", trace_down, p["roots"]),
                            ("trace_up", trace_up, p["leaves"]),
@@ -31,4 +38,4 @@ def main(store_dir: str, params_file: str, n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), "--catalog" in sys.argv[4:])
