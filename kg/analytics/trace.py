@@ -45,8 +45,35 @@ def _closure(store: Store, doc: str, rels: Sequence[str], direction: str
     return docs, edges
 
 
+def _topological(nodes: set[str], succ: dict[str, list[str]]) -> list[str] | None:
+    """The nodes in an order where every edge goes forward, or None when there is a cycle.
+
+    Most traces are acyclic: this plain pass spares them networkx's strongly connected
+    components (a third of a large trace's time).
+    """
+    indeg = dict.fromkeys(nodes, 0)
+    for u in nodes:
+        for v in succ.get(u, ()):
+            indeg[v] += 1
+    ready = [n for n, k in indeg.items() if k == 0]
+    order = []
+    while ready:
+        u = ready.pop()
+        order.append(u)
+        for v in succ.get(u, ()):
+            indeg[v] -= 1
+            if indeg[v] == 0:
+                ready.append(v)
+    return order if len(order) == len(nodes) else None
+
+
 def _cycles(edges: list[tuple[str, str, str]]) -> list[list[str]]:
     """One cycle for each group of documents that reach each other (self-links included)."""
+    succ: dict[str, list[str]] = {}
+    for a, _, b in edges:
+        succ.setdefault(a, []).append(b)
+    if _topological({x for a, _, b in edges for x in (a, b)}, succ) is not None:
+        return []
     g = nx.DiGraph()
     g.add_edges_from((a, b) for a, _, b in edges)
     out = []
@@ -83,16 +110,24 @@ def _tree_parents(start: str, nxt: dict[str, list[tuple[str, str]]],
                 seen.add(v)
                 bfs[v] = (u, rel)
                 queue.append(v)
-    g = nx.DiGraph()
-    g.add_nodes_from(seen)
-    g.add_edges_from((u, v) for u in seen for _, v in nxt.get(u, ()))
-    cond = nx.condensation(g)
-    comp = cond.graph["mapping"]
-    far = {c: 0 for c in cond}
-    for c in nx.topological_sort(cond):
-        for c2 in cond.successors(c):
-            far[c2] = max(far[c2], far[c] + 1)
-    depth = {n: far[comp[n]] for n in seen}
+    succ = {u: [v for _, v in nxt.get(u, ())] for u in seen}
+    order = _topological(seen, succ)
+    if order is not None:
+        depth = dict.fromkeys(seen, 0)
+        for u in order:
+            for v in succ[u]:
+                depth[v] = max(depth[v], depth[u] + 1)
+    else:
+        g = nx.DiGraph()
+        g.add_nodes_from(seen)
+        g.add_edges_from((u, v) for u in seen for v in succ[u])
+        cond = nx.condensation(g)
+        comp = cond.graph["mapping"]
+        far = {c: 0 for c in cond}
+        for c in nx.topological_sort(cond):
+            for c2 in cond.successors(c):
+                far[c2] = max(far[c2], far[c] + 1)
+        depth = {n: far[comp[n]] for n in seen}
     incoming: dict[str, list[tuple[str, str]]] = {}
     for u in seen:
         for rel, v in nxt.get(u, ()):
