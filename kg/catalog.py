@@ -71,7 +71,7 @@ log = logging.getLogger(__name__)
 
 P = sparql_prefixes()
 KG_NS = str(KG._NS)
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 #: Nodes per VALUES block of a derivation query; rows per SQLite write batch.
 BATCH = 400
 ROWS = 5000
@@ -89,6 +89,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT);
 CREATE TABLE IF NOT EXISTS nodes(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS graphs(id INTEGER PRIMARY KEY, stamp TEXT);
+CREATE INDEX IF NOT EXISTS graphs_stamp ON graphs(stamp);
 CREATE TABLE IF NOT EXISTS entries(
   id INTEGER PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, title TEXT, ident TEXT,
   type TEXT, date TEXT, year INTEGER, count INTEGER, level TEXT,
@@ -845,9 +846,10 @@ class Catalog:
                ORDER BY e.cited DESC, e.date DESC LIMIT ?""", (top,))]
         sources = [{"graph": iri, "label": label, "ingested": _iso(stamp)}
                    for iri, label, stamp in db.execute(
-                       """SELECT n.iri, COALESCE(e.label, n.iri), g.stamp FROM graphs g
+                       """SELECT n.iri, COALESCE(e.label, n.iri), g.stamp FROM
+                          (SELECT id, stamp FROM graphs ORDER BY stamp DESC LIMIT ?) g
                           JOIN nodes n ON n.id = g.id LEFT JOIN entries e ON e.id = g.id
-                          ORDER BY g.stamp DESC, n.iri LIMIT ?""", (recent,))]
+                          ORDER BY g.stamp DESC, e.label""", (recent,))]
         last = db.execute("SELECT MAX(stamp) FROM graphs").fetchone()[0]
         links = db.execute("SELECT COUNT(*) FROM edges").fetchone()[0]
         return {"stats": {"documents": kinds.get("document", 0),
