@@ -71,7 +71,7 @@ log = logging.getLogger(__name__)
 
 P = sparql_prefixes()
 KG_NS = str(KG._NS)
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 #: Nodes per VALUES block of a derivation query; rows per SQLite write batch.
 BATCH = 400
 ROWS = 5000
@@ -113,7 +113,7 @@ CREATE TABLE IF NOT EXISTS mem(g INTEGER NOT NULL, n INTEGER NOT NULL,
 CREATE TABLE IF NOT EXISTS combos(kind TEXT, type TEXT, level TEXT, year INTEGER, n INTEGER);
 CREATE TABLE IF NOT EXISTS issued(body INTEGER PRIMARY KEY, n INTEGER);
 CREATE TABLE IF NOT EXISTS facts(n INTEGER NOT NULL, kind TEXT NOT NULL, k TEXT NOT NULL, v);
-CREATE INDEX IF NOT EXISTS facts_n ON facts(n, kind);
+CREATE INDEX IF NOT EXISTS facts_n ON facts(n, kind, k, v);  -- covering: no row lookups
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(idt, words, iwords, text UNINDEXED,
   tokenize='ascii');
 """
@@ -1189,15 +1189,17 @@ class Catalog:
             return None
         ids = [i for s in starts if (i := self._node_id(s)) is not None]
         near, far = ("b", "a") if direction == "down" else ("a", "b")
-        step = (f"SELECT DISTINCT rel, {far} FROM edges WHERE {near} = ? "
-                f"AND rel IN ({','.join('?' * len(rels))})")
+        rel_in = ",".join("?" * len(rels))
         seen = set(ids)
         frontier = list(ids)
         found: set[tuple[int, str, int]] = set()
-        while frontier:
+        while frontier:       # breadth first, one indexed query per level and batch
             nxt = []
-            for n in frontier:
-                for rel, m in self.db.execute(step, (n, *rels)):
+            for chunk in _batches(frontier, 500):
+                for n, rel, m in self.db.execute(
+                        f"SELECT DISTINCT {near}, rel, {far} FROM edges WHERE {near} IN "
+                        f"({','.join('?' * len(chunk))}) AND rel IN ({rel_in})",
+                        (*chunk, *rels)):
                     found.add((m, rel, n) if direction == "down" else (n, rel, m))
                     if m not in seen:
                         seen.add(m)
