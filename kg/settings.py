@@ -60,7 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("client_concurrency", 4, "Queries one client may run at once before a 429."),
     Setting("client_seconds_per_minute", 60.0,
             "Query seconds one client may use per minute before a 429."),
-    Setting("query_workers", 2, "Worker processes that run SPARQL queries for the web server."),
+    Setting("query_workers", 3, "Worker processes that run SPARQL queries for the web server."),
     Setting("corpus", "../shared/corpus", "Folder of real texts and gold.jsonl used by `kg eval`."),
     Setting("lang", "vi", "Default language of the web UI (vi or en)."),
 )

@@ -39,6 +39,8 @@ class Job:
     named_graphs: list[str] | None = None    # protocol named-graph-uri
     max_rows: int = 10_000
     snapshot: str | None = None             # store folder a worker must read (workers only)
+    low_priority: bool = False              # start at the lowest CPU priority (workers only)
+    ran_long: bool = False                  # set by the runner: it ran past LONG_RUN
 
 
 class RowLimit(Exception):

@@ -15,6 +15,7 @@ raw and expanded, and refused if either reading calls for it.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -125,11 +126,31 @@ def _scan(text: str) -> Inspection:
     return info
 
 
+# Texts up to this length have their inspection kept (the last CACHED of them): clients
+# send the same queries again and again, and lexing is most of the endpoint's own work.
+CACHED_LENGTH = 16_384
+CACHED = 512
+
+
 def inspect(text: str, *, max_length: int) -> Inspection:
-    """Lex `text` (a query or an update) and report what it asks; over-long text is refused."""
+    """Lex `text` (a query or an update) and report what it asks; over-long text is refused.
+
+    The answer may be shared between callers (it is kept for short texts): do not change it.
+    """
     if len(text) > max_length:
         raise LimitExceeded(f"the query is {len(text):,} characters long; the limit is "
                             f"{max_length:,} (KG_MAX_QUERY_LENGTH)")
+    if len(text) <= CACHED_LENGTH:
+        return _inspect_kept(text)
+    return _inspect(text)
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _inspect_kept(text: str) -> Inspection:
+    return _inspect(text)
+
+
+def _inspect(text: str) -> Inspection:
     info = _scan(text)
     if "\\u" in text or "\\U" in text:
         other = _scan(_expand_escapes(text))

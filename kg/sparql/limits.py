@@ -2,7 +2,9 @@
 
 As on the Wikidata Query Service, a client is its network address; one that runs too many
 queries at once, or has used its query time of the last minute, waits, so that it cannot
-starve the others.
+starve the others. A client whose query ran long lately (past the runner's LONG_RUN, or
+to the time limit) has its next queries start at the lowest CPU priority, so that a stream
+of runaway queries does not take the cores from other clients even for a moment.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from contextlib import contextmanager
 from kg.errors import TooManyRequests
 
 WINDOW = 60.0
+# Seconds that the queries of a client whose query ran long start at the lowest priority.
+SLOW_FOR = 30.0
 
 
 class ClientLimiter:
@@ -27,17 +31,42 @@ class ClientLimiter:
         self.lock = threading.Lock()
         self.running: dict[str, int] = {}
         self.spent: dict[str, deque[tuple[float, float]]] = {}  # (ended at, seconds)
+        self.total: dict[str, float] = {}  # the sum of each client's `spent` seconds
+        self.slow: dict[str, float] = {}  # client → when a query of its ran long, lately
+
+    def mark_slow(self, client: str) -> None:
+        """A query of `client` ran long: its next ones start at low priority for a while."""
+        now = time.monotonic()
+        with self.lock:
+            if len(self.slow) > 10_000:  # many clients: keep only the recent ones
+                self.slow = {c: t for c, t in self.slow.items() if t > now - SLOW_FOR}
+            self.slow[client] = now
+
+    def is_slow(self, client: str) -> bool:
+        """Whether a query of `client` ran long within the last SLOW_FOR seconds."""
+        at = self.slow.get(client)
+        if at is None:
+            return False
+        if at > time.monotonic() - SLOW_FOR:
+            return True
+        with self.lock:
+            if self.slow.get(client) == at:
+                del self.slow[client]
+        return False
 
     def _used(self, client: str, now: float) -> float:
         spent = self.spent.get(client)
         if not spent:
             return 0.0
+        total = self.total[client]
         while spent and spent[0][0] < now - WINDOW:
-            spent.popleft()
+            total -= spent.popleft()[1]
         if not spent:
             del self.spent[client]
+            del self.total[client]
             return 0.0
-        return sum(s for _, s in spent)
+        self.total[client] = total
+        return max(0.0, total)
 
     def _retry_after(self, client: str, now: float) -> int:
         """Seconds until enough of the client's spent time leaves the window."""
@@ -72,3 +101,4 @@ class ClientLimiter:
                 else:
                     self.running.pop(client, None)
                 self.spent.setdefault(client, deque()).append((end, end - now))
+                self.total[client] = self.total.get(client, 0.0) + (end - now)

@@ -8,6 +8,15 @@ replaced when the store's files change (a write, an ingest): the next job names 
 one and the worker reopens. A worker past the time limit is killed (SIGKILL gives its CPU
 back at once) and a fresh one takes its place.
 
+A query still running after DEMOTE_AFTER seconds, having used the CPU for at least half of
+that, yields the cores to short ones: its worker is moved to SCHED_IDLE (and niceness 19)
+until it answers or is killed. A client whose query hit the time limit or used the CPU
+long lately (LONG_RUN) has its next ones start there at once, and they may not take the
+last idle worker.
+Answers that cost the engine much CPU are kept (`ResultCache`) for as long as the snapshot
+they were computed on is the current one: a snapshot never changes, so a kept answer is
+exactly what the engine would give again; any write makes a new snapshot and drops them.
+
 `ThreadRunner` serves the in-memory store (tests, demos), which no other process can read:
 it answers 503 at the time limit, but the engine's thread runs on until the query ends
 (a documented limitation; serve a store folder in production). `RemoteRunner` forwards
@@ -28,6 +37,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -75,6 +85,10 @@ class Runner:
 
 # -- the embedded store on disk: worker processes over snapshots ---------------------------
 
+# Seconds after a change of the store's folder during which its files are always scanned.
+SETTLED = 0.1
+
+
 class Snapshots:
     """RocksDB checkpoints of the live store that workers read; a new one after each change."""
 
@@ -87,10 +101,35 @@ class Snapshots:
         self.current = ""
         self.fingerprint: tuple = ()
         self.can_backup = True
+        # (folder mtime, write-ahead logs' paths, their stats, the whole fingerprint) of the
+        # last full scan: see _fingerprint.
+        self.scanned: tuple[int, tuple[str, ...], tuple, tuple] = (0, (), (), ())
         shutil.rmtree(self.root, ignore_errors=True)
         self.root.mkdir(parents=True, exist_ok=True)
 
     def _fingerprint(self) -> tuple:
+        """Names, sizes and times of the store's files: it changes when the store does.
+
+        A write appends to a write-ahead log (*.log: its size grows); anything else that
+        changes the data adds, removes or renames files (SST files are never rewritten),
+        which changes the folder's mtime. So while the folder's mtime and the logs' stats
+        are those of the last full scan, that scan's answer stands (3 stat calls rather
+        than one per file). A folder changed within SETTLED seconds is always scanned:
+        file times are coarse (a clock tick), and a change in the same tick as the last
+        scan would leave the folder's mtime as it was.
+        """
+        try:
+            folder = os.stat(self.db).st_mtime_ns
+        except OSError:
+            return ()
+        mtime, logs, log_stats, whole = self.scanned
+        if folder == mtime and logs and time.time_ns() - folder > SETTLED * 1e9:
+            try:
+                now = tuple((st.st_size, st.st_mtime_ns) for st in map(os.stat, logs))
+            except OSError:  # a log was removed: a change, scanned below
+                now = ()
+            if now == log_stats:
+                return whole
         out = []
         try:
             entries = list(os.scandir(self.db))
@@ -104,7 +143,11 @@ class Snapshots:
             except OSError:  # RocksDB deleted an obsolete file meanwhile: that is a change
                 continue
             out.append((e.name, st.st_size, st.st_mtime_ns))
-        return tuple(sorted(out))
+        whole = tuple(sorted(out))
+        logs = tuple(str(self.db / name) for name, _, _ in whole if name.endswith(".log"))
+        self.scanned = (folder, logs, tuple((size, t) for name, size, t in whole
+                                            if name.endswith(".log")), whole)
+        return whole
 
     def get(self, *, force: bool = False) -> str:
         """The folder of a snapshot as fresh as the store; made anew only after a change."""
@@ -145,37 +188,164 @@ class Snapshots:
 
 
 # Seconds a query runs at normal priority before its worker is demoted, and the niceness
-# it is demoted to.
+# it is demoted to (besides SCHED_IDLE, where the system allows it).
 DEMOTE_AFTER = 0.1
 LOW_PRIORITY = 19
+# A query stopped at the time limit, or one that used the CPU for half of LONG_RUN seconds
+# (or a quarter of the time limit, if less), marks its client: the client's next queries
+# start at the lowest priority (kg.sparql.limits.SLOW_FOR) and may not take the last idle
+# worker. (CPU, not time: under load, a query that waited for a core is no runaway.)
+LONG_RUN = 1.0
+
+_IDLE = getattr(os, "SCHED_IDLE", None)
+_OTHER = getattr(os, "SCHED_OTHER", None)
 
 
-def _set_priority(pid: int, niceness: int) -> bool:
-    """Set a worker's niceness; False when the system refuses (raising needs privilege)."""
+def _threads(pid: int) -> list[int]:
+    """The thread ids of process `pid` (Linux); just `pid` where /proc does not tell."""
     try:
-        os.setpriority(os.PRIO_PROCESS, pid, niceness)
-    except (PermissionError, ProcessLookupError):
-        return False
+        return [int(t) for t in os.listdir(f"/proc/{pid}/task")] or [pid]
+    except (OSError, ValueError):
+        return [pid]
+
+
+def _set_priority(pid: int, niceness: int, *, idle: bool = False) -> bool:
+    """Set a worker's niceness; False when the system refuses (raising needs privilege).
+
+    With `idle`, the worker also moves to SCHED_IDLE where Linux offers it (demoted
+    queries): it then runs only on a core nothing else wants, so that a runaway query
+    costs the other clients' queries next to nothing. Without it, the normal policy.
+    On Linux both are set per thread: every thread of the worker is set (the storage
+    engine's threads started while it was low must not stay there: a query that waits on
+    one of them would wait for the cores to be idle).
+    """
+    for tid in _threads(pid):
+        try:
+            if _IDLE is not None and _OTHER is not None:
+                try:
+                    os.sched_setscheduler(tid, _IDLE if idle else _OTHER, os.sched_param(0))
+                except PermissionError:
+                    if not idle:
+                        return False
+            os.setpriority(os.PRIO_PROCESS, tid, niceness)
+        except ProcessLookupError:
+            if tid == pid:
+                return False
+        except PermissionError:
+            return False
     return True
 
 
+# Answers kept by ResultCache: only those that took the engine at least CACHE_MIN_CPU
+# seconds of CPU (cheap ones are as fast to compute again), at most CACHE_ENTRY_BYTES each
+# and CACHE_BYTES in all.
+CACHE_BYTES = 32 * 1024 * 1024
+CACHE_ENTRY_BYTES = 1024 * 1024
+CACHE_MIN_CPU = 0.01
+
+
+def _cache_key(job: Job) -> tuple:
+    return (job.query, job.form, job.fmt, job.base_iri, job.max_rows,
+            None if job.default_graphs is None else tuple(job.default_graphs),
+            None if job.named_graphs is None else tuple(job.named_graphs))
+
+
+class ResultCache:
+    """Costly answers computed on the current snapshot, least recently used out first.
+
+    A snapshot is never written, so an answer computed on it stays exact while it is the
+    current one; when the current snapshot changes, every kept answer is dropped. Errors
+    (time limit, row cap, syntax) are never kept: each such query is run and refused anew.
+    """
+
+    def __init__(self, max_bytes: int = CACHE_BYTES, *, entry_bytes: int = CACHE_ENTRY_BYTES,
+                 min_cpu: float = CACHE_MIN_CPU) -> None:
+        self.max_bytes = max_bytes
+        self.entry_bytes = min(entry_bytes, max_bytes)
+        self.min_cpu = min_cpu
+        self.lock = threading.Lock()
+        self.snapshot = ""
+        self.bytes = 0
+        self.entries: OrderedDict[tuple, bytes] = OrderedDict()
+
+    def _at(self, snapshot: str) -> None:
+        if snapshot != self.snapshot:
+            self.entries.clear()
+            self.bytes = 0
+            self.snapshot = snapshot
+
+    def get(self, snapshot: str, job: Job) -> bytes | None:
+        if not self.max_bytes:
+            return None
+        key = _cache_key(job)
+        with self.lock:
+            self._at(snapshot)
+            body = self.entries.get(key)
+            if body is not None:
+                self.entries.move_to_end(key)
+            return body
+
+    def put(self, snapshot: str, job: Job, body: bytes, cpu: float) -> None:
+        if not self.max_bytes or cpu < self.min_cpu or len(body) > self.entry_bytes:
+            return
+        key = _cache_key(job)
+        with self.lock:
+            if snapshot != self.snapshot:
+                return  # computed on a snapshot that is no longer the current one
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= len(old)
+            self.entries[key] = body
+            self.bytes += len(body)
+            while self.bytes > self.max_bytes:
+                _, dropped = self.entries.popitem(last=False)
+                self.bytes -= len(dropped)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.bytes = 0
+
+
 class _Worker:
-    def __init__(self, proc: Any, conn: Any, snapshot: str) -> None:
+    def __init__(self, proc: Any, conn: Any, snapshot: str, cpu: float | None) -> None:
         self.proc = proc
         self.conn = conn
         self.snapshot = snapshot
+        self.cpu = cpu          # the process's CPU seconds when it last answered (idle since)
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system, all threads) process `pid` used; None off Linux."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class ProcessRunner(Runner):
     """A pool of `workers` processes; a job past `timeout` seconds gets its worker killed."""
 
     def __init__(self, store: Any, *, workers: int, timeout: float,
-                 memory_limit: int = 0) -> None:
+                 memory_limit: int = 0, cache_bytes: int = CACHE_BYTES) -> None:
         super().__init__(timeout=timeout)
         self.size = max(1, workers)
         self.memory_limit = memory_limit
         self.snapshots = Snapshots(store)
-        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.cache = ResultCache(cache_bytes)
+        # Idle workers, and the threads waiting for one: jobs of clients whose queries ran
+        # long lately (`job.low_priority`) wait for two, so that one is always left for
+        # the other clients while their runaway queries take the rest.
+        self.free: list[_Worker] = []
+        pool_lock = threading.Lock()
+        self.wake_any = threading.Condition(pool_lock)   # for jobs that may take the last
+        self.wake_low = threading.Condition(pool_lock)   # for jobs that leave one
+        self.waiting = [0, 0]                            # threads waiting on each
         self.live: set[_Worker] = set()
         self.starting: list[str] = []   # snapshots that workers being started will read
         self.lock = threading.Lock()
@@ -202,8 +372,9 @@ class ProcessRunner(Runner):
              str(self.memory_limit)],
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
         # A starting worker (imports, opening the snapshot) takes a core for a moment: it
-        # does so at the lowest priority, so that a respawn after a killed runaway query
-        # does not slow the queries being answered meanwhile.
+        # does so at niceness 19, so that a respawn after a killed runaway query does not
+        # slow the queries being answered meanwhile, yet ahead of runaway queries (those
+        # are SCHED_IDLE), so that it is ready soon.
         _set_priority(proc.pid, LOW_PRIORITY)
         child.close()
         conn = Connection(parent.detach())
@@ -221,7 +392,7 @@ class ProcessRunner(Runner):
             conn.close()
             raise StoreError(f"a query worker could not open the store {snapshot}: {hello[1]}")
         _set_priority(proc.pid, 0)  # ready: normal priority (where the system allows it)
-        return _Worker(proc, conn, snapshot)
+        return _Worker(proc, conn, snapshot, hello[2] if len(hello) > 2 else None)
 
     def _add(self, w: _Worker, *, spare: bool = False) -> None:
         with self.lock:
@@ -229,7 +400,10 @@ class ProcessRunner(Runner):
                 self._stop(w)
                 return
             self.live.add(w)
-        (self.spare if spare else self.idle).put(w)
+        if spare:
+            self.spare.put(w)
+        else:
+            self._give(w)
 
     def _replace(self, w: _Worker) -> None:
         """Kill `w` now, put the spare in its place, start a successor in the background."""
@@ -237,7 +411,7 @@ class ProcessRunner(Runner):
         with self.lock:
             self.live.discard(w)
         try:
-            self.idle.put(self.spare.get_nowait())
+            self._give(self.spare.get_nowait())
             to_spare = True
         except queue.Empty:
             to_spare = False
@@ -263,6 +437,41 @@ class ProcessRunner(Runner):
                 with self.lock:
                     self.starting.remove(snapshot)
 
+    def _give(self, w: _Worker) -> None:
+        """Return an idle worker to the pool, and wake one thread that may take it."""
+        with self.wake_any:
+            self.free.append(w)
+            if self.waiting[0]:
+                self.wake_any.notify()
+            elif self.waiting[1] and len(self.free) > self._kept:
+                self.wake_low.notify()
+
+    @property
+    def _kept(self) -> int:
+        """Idle workers a low-priority job must leave to the others."""
+        return 1 if self.size > 1 else 0
+
+    def _take(self, low: bool) -> _Worker:
+        """An idle worker; a low-priority job waits until it is not the last one."""
+        keep = self._kept if low else 0
+        deadline = time.monotonic() + self.timeout
+        with self.wake_any:
+            while len(self.free) <= keep:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise QueryTimeout(f"all {self.size} query workers stayed busy for "
+                                       f"{self.timeout:g} s; retry later")
+                self.waiting[low] += 1
+                try:
+                    (self.wake_low if low else self.wake_any).wait(left)
+                finally:
+                    self.waiting[low] -= 1
+            w = self.free.pop()
+            if self.waiting[0] and self.free or self.waiting[1] and len(self.free) > self._kept:
+                # Several workers came back at once: pass the turn on.
+                (self.wake_any if self.waiting[0] else self.wake_low).notify()
+            return w
+
     @staticmethod
     def _stop(w: _Worker) -> None:
         if w.proc.poll() is None:
@@ -281,38 +490,48 @@ class ProcessRunner(Runner):
     # -- running -----------------------------------------------------------------------
 
     def run(self, job: Job) -> bytes:
-        try:
-            w = self.idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"all {self.size} query workers stayed busy for "
-                               f"{self.timeout:g} s; retry later") from None
+        kept = self.cache.get(self.snapshots.get(), job)
+        if kept is not None:
+            return kept
+        w = self._take(job.low_priority)
         if w.proc.poll() is not None:
             self._replace(w)
             return self.run(job)
         job.snapshot = self.snapshots.get()
         old = w.snapshot
         w.snapshot = job.snapshot  # before the worker opens it, so that prune keeps it
-        demoted = False
+        # A client whose queries ran long lately starts low at once (job.low_priority).
+        demoted = job.low_priority and _set_priority(w.proc.pid, LOW_PRIORITY, idle=True)
         try:
             w.conn.send(job)
             # A query still running after a moment yields the cores to short ones: its
             # worker drops to the lowest priority, so that a runaway query slows other
-            # clients' quick queries as little as possible until its time is up.
-            if not w.conn.poll(min(DEMOTE_AFTER, self.timeout)):
-                demoted = _set_priority(w.proc.pid, LOW_PRIORITY)
-                if not w.conn.poll(max(0.0, self.timeout - DEMOTE_AFTER)):
+            # clients' quick queries as little as possible until its time is up. One that
+            # has waited for a core rather than used one is not demoted (under load it
+            # would starve): it is looked at again DEMOTE_AFTER later.
+            start = time.monotonic()
+            while not w.conn.poll(max(0.0, min(self.timeout if demoted else DEMOTE_AFTER,
+                                               start + self.timeout - time.monotonic()))):
+                if time.monotonic() - start >= self.timeout:
+                    job.ran_long = True
                     self._replace(w)
                     raise _timeout_error(self.timeout)
+                if not demoted and self._cpu_used(w, start) >= DEMOTE_AFTER / 2:
+                    demoted = _set_priority(w.proc.pid, LOW_PRIORITY, idle=True)
             header = w.conn.recv()
             payload = w.conn.recv_bytes() if header[0] == "ok" else b""
         except (EOFError, OSError, BrokenPipeError):
             self._replace(w)
             raise QueryError("the query engine stopped while running this query (too "
                              "complex or too deeply nested?); nothing was answered") from None
+        w.cpu = header[-1]
         if demoted and not _set_priority(w.proc.pid, 0):
             self._replace(w)  # an unprivileged server cannot raise it back: use a fresh one
         else:
-            self.idle.put(w)
+            self._give(w)
+        if header[0] == "ok":
+            job.ran_long = header[2] >= self._long_cpu
+            self.cache.put(job.snapshot, job, payload, header[2])
         if old != job.snapshot:
             with self.lock:
                 in_use = {x.snapshot for x in self.live} | set(self.starting)
@@ -321,7 +540,21 @@ class ProcessRunner(Runner):
             raise engine_error(header[1], header[2])
         return payload
 
+    @property
+    def _long_cpu(self) -> float:
+        """CPU seconds after which a query marks its client (see LONG_RUN)."""
+        return min(LONG_RUN, self.timeout / 2) / 2
+
+    @staticmethod
+    def _cpu_used(w: _Worker, start: float) -> float:
+        """CPU seconds worker `w` used on its current job (wall seconds if unknown)."""
+        now = _process_cpu(w.proc.pid)
+        if now is None or w.cpu is None:
+            return time.monotonic() - start
+        return now - w.cpu
+
     def changed(self) -> None:
+        self.cache.clear()
         self.snapshots.get(force=True)
 
     def close(self) -> None:

@@ -61,8 +61,13 @@ class SparqlService:
         if default_graphs or named_graphs:
             job.default_graphs = list(default_graphs or [])
             job.named_graphs = list(named_graphs or [])
+        job.low_priority = self.limiter.is_slow(client)
         with self.limiter.slot(client):
-            body = self.runner.run(job)
+            try:
+                body = self.runner.run(job)
+            finally:
+                if job.ran_long:
+                    self.limiter.mark_slow(client)
         return Answer(body, formats.media_type(fmt))
 
     def update(self, text: str, *, token: str | None, using: list[str] | None = None,

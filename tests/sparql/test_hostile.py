@@ -4,9 +4,13 @@ them (another loopback address, so another client to the limits) still gets answ
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
 import socket
+import statistics
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -14,6 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.sparql.live import Server
 
 LIMIT = 2.0
@@ -84,14 +89,7 @@ def hostile_server(live_factory) -> Server:
     from kg.store.base import Store
 
     store: Store = server.store
-    # Enough triples that the cross products run for minutes.
-    nt = "".join(f"<http://x/s{i}> <http://x/p{i % 7}> \"aaaaaaaaaaaaaaaaaaaa{i}\" .\n"
-                 for i in range(400))
-    import io
-
-    from rdflib import URIRef
-
-    store.load(io.BytesIO(nt.encode()), "nt", URIRef("http://x/bulk"))
+    _add_bulk(store)
     return server
 
 
@@ -270,32 +268,93 @@ def _p99(values: list[float]) -> float:
     return sorted(values)[max(0, int(len(values) * 0.99) - 1)]
 
 
-def test_benign_p99_beside_hostile_queries_stays_far_below_the_limit(hostile_server) -> None:
-    """Hostile queries fired while a benign client runs: its p99 stays far below the time
-    limit (an eighth of it). The issue's finer goal, ≤ 2× its p99 alone, is printed and not
-    asserted: on two shared cores it holds in some runs and not others (see
-    docs/reliability.md)."""
-    _benign_latencies(hostile_server, 10)  # warm
-    alone = _benign_latencies(hostile_server, 300)
-    stop = threading.Event()
+ROUNDS = 5
 
-    def attacker(query: str) -> None:
-        while not stop.is_set():
-            status, _, _ = ask(hostile_server, query)
-            if status == 429:
-                time.sleep(0.05)
+# Hostile clients in a process of their own (their HTTP work must not share the test's
+# interpreter with the benign client and the server): each thread sends its query again
+# as soon as it is answered (after a 429, 50 ms later) until stdin closes.
+ATTACKERS = r"""
+import http.client, sys, threading, time
+port, queries = int(sys.argv[1]), sys.argv[2:]
+stop = threading.Event()
+def attack(query):
+    while not stop.is_set():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("POST", "/sparql", body=query.encode(),
+                     headers={"Content-Type": "application/sparql-query"})
+        status = conn.getresponse().status
+        conn.close()
+        if status == 429:
+            time.sleep(0.05)
+threads = [threading.Thread(target=attack, args=(q,)) for q in queries]
+for t in threads:
+    t.start()
+sys.stdin.read()
+stop.set()
+for t in threads:
+    t.join()
+"""
 
-    attackers = [threading.Thread(target=attacker, args=(q,), daemon=True)
-                 for q in (CROSS, REGEX, CROSS, REGEX)]
-    for t in attackers:
-        t.start()
-    time.sleep(0.5)
-    try:
-        beside = _benign_latencies(hostile_server, 300)
-    finally:
-        stop.set()
-        for t in attackers:
-            t.join(LIMIT + 5)
-    print(f"benign p99 alone {_p99(alone) * 1000:.1f} ms, beside hostile "
-          f"{_p99(beside) * 1000:.1f} ms")
-    assert _p99(beside) <= LIMIT / 8
+
+# Issue #10's goal for the ratio of the benign p99 beside hostile queries to alone. On a
+# quiet machine the median of the turns stays near 1×; while other jobs take the cores,
+# single turns reach 4-15× and the median 2-4×, so the ratio is reported (printed and in
+# test-artifacts/hostile.json), not asserted: an assertion would fail with the neighbours'
+# load, not with this code.
+GOAL_RATIO = 2.0
+
+
+def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory) -> None:
+    """Issue #10: a benign client's p99 beside hostile queries (cross products and a
+    catastrophic REGEX, fired without pause by another client, each stopped at the limit,
+    its worker killed and replaced) against its p99 alone.
+
+    The machine is shared and noisy, so alone and beside are measured in turns, ROUNDS
+    times; the median of the turns' ratios is reported against the 2× goal (printed, and
+    written to test-artifacts/hostile.json). Asserted: every turn's p99 beside stays far
+    below the time limit (an eighth of it)."""
+    limit = 1.0
+    server = live_factory(query_timeout=limit, query_workers=3, client_concurrency=2)
+    _add_bulk(server.store)
+    port = urllib.parse.urlsplit(server.url).port
+    _benign_latencies(server, 20)  # warm
+    ratios = []
+    all_alone: list[float] = []
+    all_beside: list[float] = []
+    for _ in range(ROUNDS):
+        alone = _benign_latencies(server, 200)
+        attackers = subprocess.Popen([sys.executable, "-c", ATTACKERS, str(port),
+                                      CROSS, REGEX, CROSS, REGEX], stdin=subprocess.PIPE)
+        try:
+            time.sleep(0.3)
+            beside = _benign_latencies(server, 200)
+        finally:
+            assert attackers.stdin is not None
+            attackers.stdin.close()
+            attackers.wait(limit + 10)  # its last queries stopped: the next turn is alone
+        ratios.append(_p99(beside) / _p99(alone))
+        all_alone += alone
+        all_beside += beside
+        print(f"benign p99 alone {_p99(alone) * 1000:.1f} ms, beside hostile "
+              f"{_p99(beside) * 1000:.1f} ms")
+        assert _p99(beside) <= limit / 8
+    pooled = _p99(all_beside) / _p99(all_alone)
+    median = statistics.median(ratios)
+    report = {"turns": ROUNDS, "ratios": [round(r, 2) for r in ratios],
+              "median_ratio": round(median, 2), "pooled_ratio": round(pooled, 2),
+              "p99_alone_ms": round(_p99(all_alone) * 1000, 1),
+              "p99_beside_ms": round(_p99(all_beside) * 1000, 1),
+              "goal": GOAL_RATIO, "goal_met": median <= GOAL_RATIO}
+    out = ROOT / "test-artifacts"
+    out.mkdir(exist_ok=True)
+    (out / "hostile.json").write_text(json.dumps(report, indent=1))
+    print("benign beside hostile:", report)
+
+
+def _add_bulk(store) -> None:
+    """Enough triples that the cross products run for minutes."""
+    nt = "".join(f"<http://x/s{i}> <http://x/p{i % 7}> \"aaaaaaaaaaaaaaaaaaaa{i}\" .\n"
+                 for i in range(400))
+    from rdflib import URIRef
+
+    store.load(io.BytesIO(nt.encode()), "nt", URIRef("http://x/bulk"))

@@ -1,0 +1,198 @@
+"""The process runner's fast paths keep its guarantees: kept answers are never stale, a
+kept answer needs no worker, workers run at normal priority once started, and a client's
+"ran long lately" mark expires."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from kg.errors import LimitExceeded, QueryTimeout
+from kg.sparql import limits
+from kg.sparql.execute import Job
+from kg.sparql.runner import SETTLED, ProcessRunner, ResultCache
+from kg.store import open_store
+from kg.store.base import Store
+from tests.sparql.live import load_chain
+
+COUNT = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+CROSS = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(str(tmp_path / "kgdata"))
+    load_chain(s)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def runner(store: Store) -> Iterator[ProcessRunner]:
+    """One worker, a 2 s limit, and every answer kept (however cheap it was)."""
+    r = ProcessRunner(store, workers=1, timeout=2.0)
+    r.cache = ResultCache(min_cpu=0.0)
+    yield r
+    r.close()
+
+
+def count(runner: ProcessRunner, query: str = COUNT) -> int:
+    body = runner.run(Job(query=query, form="SELECT", fmt="json"))
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def add(store: Store, n: int, tag: str) -> None:
+    nt = "".join(f"<http://x/{tag}{i}> <http://x/p> \"{i}\" .\n" for i in range(n))
+    store.load(io.BytesIO(nt.encode()), "nt", URIRef(f"http://x/{tag}"))
+
+
+def settle(runner: ProcessRunner) -> None:
+    """Wait until the storage engine's background work after a write (flushes, compactions:
+    new files, so a new snapshot, though the data is the same) has ended."""
+    for _ in range(50):
+        before = runner.snapshots.count
+        time.sleep(SETTLED * 3)
+        count(runner)
+        if runner.snapshots.count == before:
+            return
+
+
+def test_kept_answer_is_dropped_by_a_write_at_once_and_later(store: Store,
+                                                            runner: ProcessRunner) -> None:
+    """A write straight to the store (not through the endpoint) is seen by the next query,
+    whether it comes at once (the store's folder just changed) or after the folder has
+    settled (the fingerprint's fast path)."""
+    before = count(runner)
+    assert count(runner) == before                 # kept, and the same
+    add(store, 3, "a")                             # at once
+    assert count(runner) == before + 3
+    time.sleep(SETTLED * 3)
+    assert count(runner) == before + 3             # kept again, after the folder settled
+    time.sleep(SETTLED * 3)
+    add(store, 2, "b")                             # a write to a settled folder
+    assert count(runner) == before + 5
+
+
+def test_kept_answer_needs_no_worker(store: Store, runner: ProcessRunner) -> None:
+    """While the only worker runs a runaway query, a kept answer still comes at once."""
+    add(store, 400, "bulk")
+    expected = count(runner)
+    settle(runner)
+    outcome: list[BaseException] = []
+
+    def runaway() -> None:
+        try:
+            count(runner, CROSS)
+        except QueryTimeout as e:
+            outcome.append(e)
+
+    t = threading.Thread(target=runaway)
+    t.start()
+    time.sleep(0.3)
+    start = time.monotonic()
+    assert count(runner) == expected
+    assert time.monotonic() - start < 0.5
+    t.join(5)
+    assert outcome and isinstance(outcome[0], QueryTimeout)
+
+
+def test_low_priority_jobs_leave_a_worker_to_the_others(store: Store) -> None:
+    """Two runaway queries of a client marked slow take one of two workers, not both: a
+    quick query of another client is answered at once."""
+    add(store, 400, "bulk")
+    runner = ProcessRunner(store, workers=2, timeout=2.0)
+    try:
+        outcome: list[str] = []
+
+        def runaway() -> None:
+            job = Job(query=CROSS, form="SELECT", fmt="json", low_priority=True)
+            try:
+                runner.run(job)
+            except QueryTimeout as e:
+                outcome.append(str(e))
+
+        threads = [threading.Thread(target=runaway) for _ in range(2)]
+        for t in threads:
+            t.start()
+        time.sleep(0.3)
+        start = time.monotonic()
+        assert count(runner) > 400
+        assert time.monotonic() - start < 0.5
+        for t in threads:
+            t.join(10)
+        assert len(outcome) == 2   # each stopped at the limit, or never given a worker
+    finally:
+        runner.close()
+
+
+def test_refusals_are_not_kept(runner: ProcessRunner) -> None:
+    """A query past the row cap is refused each time: no error is kept as an answer."""
+    job = Job(query="SELECT * { GRAPH ?g { ?s ?p ?o } }", form="SELECT", fmt="json",
+              max_rows=2)
+    for _ in range(2):
+        with pytest.raises(LimitExceeded):
+            runner.run(job)
+    assert not runner.cache.entries
+
+
+def _policies(pid: int) -> set[tuple[int, int]]:
+    """(scheduling policy, niceness) of every thread of `pid`."""
+    out = set()
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        out.add((os.sched_getscheduler(int(tid)), os.getpriority(os.PRIO_PROCESS, int(tid))))
+    return out
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getscheduler") or not Path("/proc/self/task").exists(),
+                    reason="per-thread scheduling is read from Linux /proc")
+def test_workers_run_every_thread_at_normal_priority(store: Store,
+                                                     runner: ProcessRunner) -> None:
+    """Workers start low (so that a respawn does not slow the queries being answered) and
+    then rise: all their threads, not just the first (a storage-engine thread left low
+    made quick queries wait behind runaway ones), also after a runaway query's worker was
+    killed and replaced."""
+    normal = {(os.SCHED_OTHER, 0)}
+    for pid in runner.pids():
+        assert _policies(pid) == normal
+    add(store, 400, "bulk")
+    with pytest.raises(QueryTimeout):
+        count(runner, CROSS)
+    deadline = time.monotonic() + 10
+    while len(runner.pids()) < runner.size + 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(runner.pids()) == runner.size + 1
+    for pid in runner.pids():
+        assert _policies(pid) == normal
+
+
+def test_slow_mark_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    lim = limits.ClientLimiter(concurrency=2, seconds_per_minute=60)
+    monkeypatch.setattr(limits, "SLOW_FOR", 0.2)
+    assert not lim.is_slow("a")
+    lim.mark_slow("a")
+    assert lim.is_slow("a") and not lim.is_slow("b")
+    time.sleep(0.3)
+    assert not lim.is_slow("a")
+
+
+def test_seconds_budget_counts_only_the_last_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The running total of a client's query seconds drops what leaves the window."""
+    now = [1000.0]
+    monkeypatch.setattr(limits.time, "monotonic", lambda: now[0])
+    lim = limits.ClientLimiter(concurrency=2, seconds_per_minute=1.0)
+    for _ in range(3):
+        with lim.slot("a"):
+            now[0] += 0.4
+    with pytest.raises(limits.TooManyRequests):
+        with lim.slot("a"):
+            pass
+    now[0] += limits.WINDOW - 0.5      # the first query's seconds leave the window
+    with lim.slot("a"):
+        pass
