@@ -61,6 +61,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("client_seconds_per_minute", 60.0,
             "Query seconds one client may use per minute before a 429."),
     Setting("query_workers", 3, "Worker processes that run SPARQL queries for the web server."),
+    Setting("query_cache_mb", 32, "Memory for answers of costly SPARQL queries, kept until "
+            "the next write (0: off)."),
     Setting("corpus", "../shared/corpus", "Folder of real texts and gold.jsonl used by `kg eval`."),
     Setting("lang", "vi", "Default language of the web UI (vi or en)."),
 )

@@ -383,10 +383,13 @@ class Server:
                                      stdout=subprocess.DEVNULL, stderr=self.log)
 
     @classmethod
-    def kg_serve(cls, store_dir: Path) -> Server:
-        """`kg serve` over `store_dir`, with the per-client limits out of the bench's way."""
+    def kg_serve(cls, store_dir: Path, *, cache: bool = True) -> Server:
+        """`kg serve` over `store_dir`, with the per-client limits out of the bench's way
+        (and without its cache of costly answers when `cache` is False)."""
         env = dict(os.environ, KG_STORE=str(store_dir), KG_CLIENT_CONCURRENCY="1000",
                    KG_CLIENT_SECONDS_PER_MINUTE="1000000000")
+        if not cache:
+            env["KG_QUERY_CACHE_MB"] = "0"
         return cls("kg serve", ["-m", "kg.cli", "serve", "--port", "{port}"], env=env)
 
     @classmethod
@@ -477,6 +480,18 @@ def serve_part(cfg: Config, work: Path, store_dir: Path, p: Params, pages: dict[
                         hwm / GB, "GB", bar="≤ 1.5 GB", verdict=verdict(hwm / GB <= 1.5),
                         note=f"now {rss / GB:.2f} GB" + ("" if size >= 1_000_000 else
                                                          "; bar is set at 1M documents")))
+    finally:
+        server.stop()
+    # The same mix with the answer cache off: the mix repeats the same queries, which the
+    # cache answers from memory until the next write; this shows the engine alone.
+    server = Server.kg_serve(store_dir, cache=False)
+    try:
+        server.wait()
+        for c in cfg.concurrency:
+            row, _ = _mix(server.url + "/sparql", p, c, cfg, label, log,
+                          "kg serve, answer cache off", run_mix)
+            row.extra.pop("clients", None)    # not the one compared with the peers
+            rows.append(row)
     finally:
         server.stop()
     return rows

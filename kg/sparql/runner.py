@@ -662,7 +662,8 @@ def make_runner(store: Any, settings: dict[str, Any]) -> Runner:
     timeout = float(settings["query_timeout"])
     workers = int(settings["query_workers"])
     if getattr(store, "path", None) is not None and hasattr(store, "ox"):
-        return ProcessRunner(store, workers=workers, timeout=timeout)
+        return ProcessRunner(store, workers=workers, timeout=timeout,
+                             cache_bytes=int(float(settings["query_cache_mb"]) * 2**20))
     if hasattr(store, "ox"):
         return ThreadRunner(store.ox, workers=workers, timeout=timeout)
     url = str(getattr(store, "query_url", None) or getattr(store, "endpoint", None)

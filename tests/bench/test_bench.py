@@ -62,7 +62,7 @@ def test_bench_quick_runs_end_to_end_on_a_tiny_size(tmp_path: Path):
                      "kg catalog", "trace down", "trace up", "applies to", "trace down (national "
                      "root), store alone", "cold start", "home page",
                      "document page", "body page", "search page", "mix, 1 clients, kg serve",
-                     "mix, 2 clients, kg serve", "peak RSS of `kg serve`"):
+                     "mix, 2 clients, kg serve", "answer cache off", "peak RSS of `kg serve`"):
         assert expected in measures, expected
     assert all(r.verdict for r in report.rows)
     assert json.loads(json.dumps(report.to_json()))["rows"]
