@@ -246,14 +246,10 @@ def _init_worker(base_iri: str) -> None:
 
 
 def _prepare_chunk(paths: list[Path], now: datetime | None) -> list[Prepared | InputError]:
+    """In a worker: `prepare_path` of each file (anything else raised ends the run, as it
+    does with one job)."""
     assert _preparer is not None, "worker not initialised"
-    out: list[Prepared | InputError] = []
-    for path in paths:
-        try:
-            out.append(_preparer.prepare_path(path, now=now))
-        except Exception as e:  # noqa: BLE001 - one file that breaks the extractor is reported
-            out.append(InputError(f"{path}: {type(e).__name__}: {e}"))
-    return out
+    return [_preparer.prepare_path(path, now=now) for path in paths]
 
 
 def _die_with_parent() -> None:
