@@ -98,8 +98,8 @@ def closure(store: Store, start: str | Sequence[str], rels: Sequence[str], *,
     edges backwards (the implementers of `start`), "up" forwards (its authorities). From
     the store's projection when current; on the embedded store a breadth-first walk over
     the store's index (one lookup per document and relation: the cost follows the size
-    of the answer); elsewhere one SPARQL query (a property path from the bound starts,
-    then each reached document's edges).
+    of the answer); elsewhere one SPARQL query per start (a property path from it, then
+    each reached document's edges).
     """
     from kg.store.oxigraph import OxigraphStore
 
