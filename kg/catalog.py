@@ -285,15 +285,32 @@ class Catalog:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
     def _ensure_schema(self, db: sqlite3.Connection) -> None:
-        have = db.execute("SELECT name FROM sqlite_master WHERE name='meta'").fetchone()
-        if have:
-            v = db.execute("SELECT v FROM meta WHERE k='schema'").fetchone()
-            if v and v[0] == SCHEMA_VERSION:
-                return
-            for t in (*TABLES, "meta"):
-                db.execute(f"DROP TABLE IF EXISTS {t}")
-        db.executescript(SCHEMA)
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        """Create the tables, or recreate them for another schema version: in one write
+        transaction, so that two catalogs opening the file at once (two processes, or two
+        threads of a server's first requests) never see each other's half."""
+        if self._schema_is_current(db):
+            return                      # the usual case, without taking the write lock
+        with _transaction(db):
+            have = db.execute("SELECT name FROM sqlite_master WHERE name='meta'").fetchone()
+            if have:
+                if self._schema_is_current(db):
+                    return              # another catalog created it meanwhile
+                for t in (*TABLES, "meta"):
+                    db.execute(f"DROP TABLE IF EXISTS {t}")
+            statement = ""
+            for line in SCHEMA.splitlines(keepends=True):   # executescript would COMMIT
+                statement += line
+                if sqlite3.complete_statement(statement):
+                    db.execute(statement)
+                    statement = ""
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+
+    @staticmethod
+    def _schema_is_current(db: sqlite3.Connection) -> bool:
+        if not db.execute("SELECT name FROM sqlite_master WHERE name='meta'").fetchone():
+            return False
+        v = db.execute("SELECT v FROM meta WHERE k='schema'").fetchone()
+        return bool(v) and v[0] == SCHEMA_VERSION
 
     def close(self) -> None:
         job = self._job
@@ -452,44 +469,46 @@ class Catalog:
         (memory stays flat however big the store)."""
         t0 = time.monotonic()
         with self._writer() as db:
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('built', '0')")
-            for t in TABLES:
-                db.execute(f"DELETE FROM {t}")
-            db.execute("COMMIT")
-            db.execute("BEGIN")
-            stamps = self._stamps()
-            self._put_graphs(db, stamps)
-            log.info("catalog: %d graphs, %.1f s", len(stamps), time.monotonic() - t0)
-            for rows in _batches(self._typed(("Document", "DocumentSet", "Body"), stamps), ROWS):
-                self._put_pairs(db, rows)
-            nodes = array("q", (r[0] for r in db.execute("SELECT DISTINCT n FROM mem")))
-            log.info("catalog: %d nodes, %.1f s", len(nodes), time.monotonic() - t0)
-            for ids in _batches(nodes, 10 * BATCH):
-                self._derive_bodies(db, self._iris(db, ids))
-            docs = array("q")
-            for ids in _batches(nodes, 10 * BATCH):
-                chunk = self._iris(db, ids)
-                docs.extend(self._derive_docs(db, chunk))
-                self._derive_issuers(db, chunk)
-                self._derive_parents(db, chunk)
-                self._derive_facts(db, chunk)
-            log.info("catalog: entries, %.1f s", time.monotonic() - t0)
-            self._index_docs(db, docs)
-            self._derive_sources(db, list(stamps))
-            log.info("catalog: indexed, %.1f s", time.monotonic() - t0)
-            for pairs in _batches(self._typed(("Link",), stamps), 10 * BATCH):
-                self._put_links(db, pairs)
-            log.info("catalog: links, %.1f s", time.monotonic() - t0)
-            db.execute("""UPDATE entries SET cited = (SELECT COUNT(DISTINCT a) FROM edges
-                          WHERE edges.b = entries.id) WHERE id IN (SELECT b FROM edges)""")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('built', '1')")
-            _bump(db)
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('built_at', ?)", (str(time.time()),))
-            db.execute("COMMIT")
+            with _transaction(db):
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('built', '0')")
+                for t in TABLES:
+                    db.execute(f"DELETE FROM {t}")
+            with _transaction(db):
+                self._build(db, t0)
             db.execute("PRAGMA optimize")
             self.version += 1
         log.info("catalog built in %.1f s: %s", time.monotonic() - t0, self.path)
+
+    def _build(self, db: sqlite3.Connection, t0: float) -> None:
+        """`build` inside its transaction."""
+        stamps = self._stamps()
+        self._put_graphs(db, stamps)
+        log.info("catalog: %d graphs, %.1f s", len(stamps), time.monotonic() - t0)
+        for rows in _batches(self._typed(("Document", "DocumentSet", "Body"), stamps), ROWS):
+            self._put_pairs(db, rows)
+        nodes = array("q", (r[0] for r in db.execute("SELECT DISTINCT n FROM mem")))
+        log.info("catalog: %d nodes, %.1f s", len(nodes), time.monotonic() - t0)
+        for ids in _batches(nodes, 10 * BATCH):
+            self._derive_bodies(db, self._iris(db, ids))
+        docs = array("q")
+        for ids in _batches(nodes, 10 * BATCH):
+            chunk = self._iris(db, ids)
+            docs.extend(self._derive_docs(db, chunk))
+            self._derive_issuers(db, chunk)
+            self._derive_parents(db, chunk)
+            self._derive_facts(db, chunk)
+        log.info("catalog: entries, %.1f s", time.monotonic() - t0)
+        self._index_docs(db, docs)
+        self._derive_sources(db, list(stamps))
+        log.info("catalog: indexed, %.1f s", time.monotonic() - t0)
+        for pairs in _batches(self._typed(("Link",), stamps), 10 * BATCH):
+            self._put_links(db, pairs)
+        log.info("catalog: links, %.1f s", time.monotonic() - t0)
+        db.execute("""UPDATE entries SET cited = (SELECT COUNT(DISTINCT a) FROM edges
+                      WHERE edges.b = entries.id) WHERE id IN (SELECT b FROM edges)""")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('built', '1')")
+        _bump(db)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('built_at', ?)", (str(time.time()),))
 
     def update(self) -> dict[str, int]:
         """Re-derive what the source graphs added, changed or removed since the last sync
@@ -1260,6 +1279,19 @@ class Catalog:
             "graphs": sorted(db.execute(
                 "SELECT n.iri, g.stamp FROM graphs g JOIN nodes n ON n.id = g.id").fetchall()),
         }
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction, rolled back when anything fails inside (the connection is
+    never left inside a transaction, which would fail every later write)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _iso(stamp: str | None) -> str | None:

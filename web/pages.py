@@ -5,6 +5,7 @@ and JSON twins (labels in the reader's language, evidence links, highlighted tex
 """
 from __future__ import annotations
 
+import threading
 from typing import Any
 from urllib.parse import quote
 
@@ -27,16 +28,22 @@ _FACT_LABELS = {"eli:id_local": "number", "kg:documentType": "type", "eli:passed
 _HIDDEN = {"kg:correction"}
 
 
+_INDEX_LOCK = threading.Lock()
+
+
 def index() -> SearchIndex:
     """The app's search index (one per app): a catalog kept current in the background; a
     request waits at most KG_SEARCH_WAIT seconds for an update, once per update."""
     ext = current_app.extensions
     if "kg_search" not in ext:
-        every = float(current_app.config.get("KG_SEARCH_CHECK_EVERY", 2.0))
-        wait = float(current_app.config.get("KG_SEARCH_WAIT", 5.0))
-        ext["kg_search"] = SearchIndex(state().store, check_every=every, wait=wait)
-        # the analytics read facts and closures from the catalog while it is current
-        state().store.projection = ext["kg_search"].catalog
+        with _INDEX_LOCK:   # the first requests come on several threads at once
+            if "kg_search" not in ext:
+                every = float(current_app.config.get("KG_SEARCH_CHECK_EVERY", 2.0))
+                wait = float(current_app.config.get("KG_SEARCH_WAIT", 5.0))
+                ix = SearchIndex(state().store, check_every=every, wait=wait)
+                # the analytics read facts and closures from the catalog while current
+                state().store.projection = ix.catalog
+                ext["kg_search"] = ix
     return ext["kg_search"].fresh()
 
 

@@ -245,3 +245,58 @@ def test_home_summary_from_the_catalog_equals_the_stores(sample_store) -> None:
         assert got["by_level"].get("central", 0) >= 1
     finally:
         catalog.close()
+
+
+def test_catalogs_opened_at_once_on_one_file_build_it_once_and_whole(disk_store) -> None:
+    """A server's first requests arrive on several threads; `kg catalog` may run beside a
+    server: opening and building the same file at once must neither fail nor mix halves."""
+    import threading
+
+    Pipeline(disk_store, base_iri=BASE).ingest_paths([SAMPLES])
+    fresh = Catalog(disk_store, disk_store.path / "fresh.sqlite").sync()
+    expected = fresh.snapshot()
+    fresh.close()
+    for round_ in range(6):             # the window is narrow: several rounds, 6 threads
+        path = disk_store.path / f"catalog-{round_}.sqlite"
+        errors: list[BaseException] = []
+        made: list[Catalog] = []
+        start = threading.Barrier(6)
+
+        def open_and_build(path: Path = path, errors: list = errors, made: list = made,
+                           start: threading.Barrier = start) -> None:
+            try:
+                start.wait()
+                c = Catalog(disk_store, path)
+                made.append(c)
+                c.catch_up()
+            except BaseException as e:  # noqa: BLE001 - reported by the assertion below
+                errors.append(e)
+
+        threads = [threading.Thread(target=open_and_build) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        try:
+            assert errors == [], round_
+            assert len(made) == 6 and all(c.ready for c in made)
+            assert made[0].snapshot() == expected
+        finally:
+            for c in made:
+                c.close()
+
+
+def test_a_failed_build_leaves_the_catalog_usable(store, monkeypatch) -> None:
+    Pipeline(store, base_iri=BASE).ingest_paths([SAMPLES])
+    c = Catalog(store, check_every=0)
+    try:
+        real = c._stamps
+        monkeypatch.setattr(c, "_stamps", lambda: (_ for _ in ()).throw(OSError("store gone")))
+        with pytest.raises(OSError):
+            c.build()
+        assert not c.ready
+        monkeypatch.setattr(c, "_stamps", real)
+        c.build()                        # no "transaction within a transaction"
+        assert c.ready and c.search("97/2019/QH14").hits
+    finally:
+        c.close()
