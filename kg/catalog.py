@@ -10,7 +10,14 @@ documents) with tables read by indexed lookups, kept current incrementally:
 * ``graphs`` (each source graph with its stamp, prov:endedAtTime) and ``mem`` (which
   documents, sets and bodies each graph describes), so that an update re-derives only what
   the added, changed or removed graphs touch;
-* ``nodes`` interns IRIs to integers, keeping the big tables small.
+* ``nodes`` interns IRIs to integers, keeping the big tables small;
+* ``facts``: the very rows the analytics' fact queries return for each document and body
+  (``kg.analytics.queries.facts_from_store``), and ``combos``/``issued``, counts for the
+  home page and facets.
+
+It is also the analytics' projection (``kg.store.base.Projection``): while ``current()``
+(built, no update running, the store unchanged since the sync) it answers their closures
+and facts from these tables; otherwise they ask the store.
 
 Freshness: a cheap fingerprint (the files of an on-disk store, else a SPARQL count and
 latest stamp) is checked at most every ``check_every`` seconds; when it moved, a worker
