@@ -79,7 +79,8 @@ def search() -> Response:
             h["label"] = pages.set_label({"label": h["label"], "issuers": h["issuer_labels"]})
     data: dict[str, Any] = {"q": text, "total": res.total, "page": res.page,
                             "per_page": res.per_page, "pages": res.pages, "hits": res.hits,
-                            "facets": res.facets, "filters": res.filters}
+                            "facets": res.facets, "filters": res.filters,
+                            "building": res.building}
     return page("search.html", data, title=text or None)
 
 

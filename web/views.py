@@ -42,6 +42,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "recent_sources": ("Nguồn mới nạp", "Recent sources"),
     "results": ("kết quả", "results"),
     "no_results": ("Không có kết quả.", "No results."),
+    "index_building": ("Chỉ mục tìm kiếm đang được xây dựng; vui lòng thử lại sau ít phút.",
+                       "The search index is being built; please try again in a few minutes."),
     "filter_kind": ("Loại", "Kind"),
     "filter_type": ("Loại văn bản", "Document type"),
     "filter_issuer": ("Cơ quan ban hành", "Issuer"),

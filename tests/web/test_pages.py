@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,33 @@ def test_hostile_text_is_escaped_on_every_page(wc):
         assert not RAW.search(page), (url, RAW.search(page))
         shown += page.count("onerror")
     assert shown > 0   # the text is there, escaped, not dropped
+
+
+def test_search_says_so_while_the_catalog_is_first_built(sample_store, monkeypatch):
+    import threading
+
+    from kg.catalog import Catalog
+    from web import create_app
+
+    release = threading.Event()
+    real = Catalog.build
+
+    def slow_build(self):  # noqa: ANN001, ANN202
+        release.wait(30)
+        return real(self)
+
+    monkeypatch.setattr(Catalog, "build", slow_build)
+    app = create_app({"TESTING": True, "KG_STORE_OBJECT": sample_store, "KG_SEARCH_WAIT": 0})
+    client = app.test_client()
+    try:
+        data = client.get("/search.json?q=97/2019/QH14").get_json()
+        assert data["building"] is True and data["total"] == 0
+        assert "index is being built" in html(client.get("/search?q=97/2019/QH14&lang=en"))
+    finally:
+        release.set()
+    deadline = time.monotonic() + 30
+    while client.get("/search.json?q=97/2019/QH14").get_json()["building"]:
+        assert time.monotonic() < deadline, "the catalog never became ready"
+        time.sleep(0.1)
+    data = client.get("/search.json?q=97/2019/QH14").get_json()
+    assert data["hits"][0]["ident"] == "97/2019/QH14"
