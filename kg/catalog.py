@@ -900,12 +900,12 @@ class Catalog:
         if nid is None:
             return []
         col = "a" if direction == "out" else "b"
-        return [Edge(r[1], r[2], r[3], r[0], r[4], r[5], r[6]) for r in self.db.execute(
+        return [_edge(r) for r in self.db.execute(
             f"{self._EDGE} WHERE e.{col} = ? ORDER BY e.link", (nid,))]
 
     def all_edges(self) -> Iterator[Edge]:
         for r in self.db.execute(f"{self._EDGE} ORDER BY e.link"):
-            yield Edge(r[1], r[2], r[3], r[0], r[4], r[5], r[6])
+            yield _edge(r)
 
     def most_linked(self, limit: int) -> tuple[list[str], bool]:
         """The `limit` nodes with most links (either way), and whether more have links."""
@@ -923,7 +923,7 @@ class Catalog:
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep(id INTEGER PRIMARY KEY)")
         self.db.execute("DELETE FROM keep")
         self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(i,) for i in ids])
-        out = [Edge(r[1], r[2], r[3], r[0], r[4], r[5], r[6]) for r in self.db.execute(
+        out = [_edge(r) for r in self.db.execute(
             f"{self._EDGE} WHERE e.a IN (SELECT id FROM keep) AND e.b IN (SELECT id FROM keep) "
             "ORDER BY e.link")]
         self.db.execute("DELETE FROM keep")
@@ -1286,6 +1286,11 @@ class Catalog:
             "graphs": sorted(db.execute(
                 "SELECT n.iri, g.stamp FROM graphs g JOIN nodes n ON n.id = g.id").fetchall()),
         }
+
+
+def _edge(r: tuple[Any, ...]) -> Edge:
+    """An Edge from a row of `Catalog._EDGE` (link, a, rel, b, src, start, end)."""
+    return Edge(r[1], r[2], r[3], r[0], r[4], r[5], r[6])
 
 
 @contextlib.contextmanager

@@ -11,6 +11,8 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,21 +48,28 @@ def filled(tmp_path: Path) -> Path:
     return store
 
 
-def test_store_locked_by_another_process_is_a_clear_error(filled: Path) -> None:
-    before = _snapshot(filled)
+@contextmanager
+def _held(store: Path) -> Iterator[None]:
+    """Another process holding the store open (as a running `kg ingest` does)."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom kg.store import open_store\n"
-         f"s = open_store({str(filled)!r})\nprint('ready', flush=True)\ntime.sleep(60)"],
+        [sys.executable, "-c", "import time\nfrom kg.store import open_store\n"
+         f"s = open_store({str(store)!r})\nprint('ready', flush=True)\ntime.sleep(60)"],
         stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
-        assert holder.stdout.readline().strip() == "ready"
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_store_locked_by_another_process_is_a_clear_error(filled: Path) -> None:
+    before = _snapshot(filled)
+    with _held(filled):
         result = _kg(filled, "ingest", str(SAMPLES))
         assert result.returncode == 5
         assert "in use by another process" in result.stderr
         assert "Traceback" not in result.stderr
-    finally:
-        holder.kill()
-        holder.wait()
     assert _snapshot(filled) == before
 
 
@@ -121,12 +130,7 @@ def test_restart_keeps_every_source(filled: Path) -> None:
 def test_service_keeps_serving_reads_while_an_ingest_holds_the_store(filled: Path) -> None:
     from web import create_app
 
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import time\nfrom kg.store import open_store\n"
-         f"s = open_store({str(filled)!r})\nprint('ready', flush=True)\ntime.sleep(60)"],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with _held(filled):
         app = create_app({"TESTING": True, "KG": {"store": str(filled)}})
         client = app.test_client()
         stats = client.get("/api/stats").get_json()
@@ -134,6 +138,3 @@ def test_service_keeps_serving_reads_while_an_ingest_holds_the_store(filled: Pat
         assert app.extensions["kg"].read_only is True
         found = client.get("/search.json", query_string={"q": "97/2019/QH14"}).get_json()
         assert found["hits"][0]["exact"] and found["hits"][0]["date"] == "2019-11-27"
-    finally:
-        holder.kill()
-        holder.wait()

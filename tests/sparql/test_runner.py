@@ -18,20 +18,16 @@ from kg.errors import LimitExceeded, QueryTimeout
 from kg.sparql import limits
 from kg.sparql.execute import Job
 from kg.sparql.runner import SETTLED, ProcessRunner, ResultCache
-from kg.store import open_store
 from kg.store.base import Store
-from tests.sparql.live import load_chain
 
 COUNT = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
 CROSS = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(str(tmp_path / "kgdata"))
-    load_chain(s)
-    yield s
-    s.close()
+def store(chain_store: Store) -> Store:
+    """The chain test data in a store folder (tests/sparql/conftest.py)."""
+    return chain_store
 
 
 @pytest.fixture
