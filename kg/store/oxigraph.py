@@ -82,12 +82,8 @@ def triple_to_ox(t: Triple) -> ox.Triple:
     return ox.Triple(subject, ox.NamedNode(str(p)), to_ox(o))
 
 
-def ntriples(triples: Iterable[Triple]) -> str:
-    """Triples as N-Triples text."""
-    return _ntriples([triple_to_ox(t) for t in triples])
-
-
 def _ntriples(triples: list[ox.Triple]) -> str:
+    """pyoxigraph triples as N-Triples text."""
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     if data is None:   # pyoxigraph returns the bytes when it is given no output
         raise TypeError("pyoxigraph serialize returned nothing")
