@@ -250,7 +250,7 @@ class Catalog:
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
                              check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
+        _wal(db)
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA cache_size=-32000")
         db.execute("PRAGMA temp_store=FILE")
@@ -482,7 +482,10 @@ class Catalog:
                     db.execute(f"DELETE FROM {t}")
             with _transaction(db):
                 self._build(db, t0)
-            db.execute("PRAGMA optimize")
+            # statistics for the planner: worth having, not worth failing a committed
+            # build for when another connection keeps the database busy
+            with contextlib.suppress(sqlite3.OperationalError):
+                db.execute("PRAGMA optimize")
             self.version += 1
         log.info("catalog built in %.1f s: %s", time.monotonic() - t0, self.path)
 
@@ -1286,6 +1289,21 @@ class Catalog:
             "graphs": sorted(db.execute(
                 "SELECT n.iri, g.stamp FROM graphs g JOIN nodes n ON n.id = g.id").fetchall()),
         }
+
+
+def _wal(db: sqlite3.Connection, *, attempts: int = 100) -> None:
+    """Put the file in WAL mode. Switching a new file takes a lock that SQLite does not
+    wait for (no busy handler), so connections opened at once try again."""
+    for attempt in range(attempts):
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal" or \
+                    db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal":
+                return
+        except sqlite3.OperationalError:
+            if attempt == attempts - 1:
+                raise
+        time.sleep(0.05)
+    raise sqlite3.OperationalError("the catalog could not be put in WAL mode")
 
 
 def _edge(r: tuple[Any, ...]) -> Edge:
