@@ -54,7 +54,6 @@ from typing import Any
 from kg.extract.tables import DOC_TYPES
 from kg.normalize import fold
 from kg.ns import DOCTYPE, KG, LEVEL, sparql_prefixes
-from kg.query import value
 from kg.search import (
     FACETS,
     STOP,
@@ -448,15 +447,7 @@ class Catalog:
 
     def _rows(self, query: str) -> Iterator[dict[str, Any]]:
         """Rows of a SELECT as plain values, streamed from an embedded store."""
-        raw = getattr(self.store, "raw_query", None)
-        if raw is not None:
-            import pyoxigraph as ox
-
-            res = raw(P + query)
-            if isinstance(res, ox.QuerySolutions):
-                names = [v.value for v in res.variables]
-                return (_ox_row(sol, names) for sol in res)
-        return iter([{k: value(v) for k, v in r.items()} for r in self.store.select(P + query)])
+        return self.store.iter_values(P + query)
 
     def _stamps(self) -> dict[str, str]:
         """Each source graph with its latest prov:endedAtTime ("" without one)."""
@@ -465,8 +456,9 @@ class Catalog:
         # The embedded store: every source graph the emitter writes holds its extraction's
         # end time, and this join-free query is three times faster than Q_STAMPS.
         out: dict[str, str] = {}
-        for r in self._rows("SELECT ?g ?t WHERE { GRAPH ?g { ?a prov:endedAtTime ?t } }"):
-            out[r["g"]] = max(out.get(r["g"], ""), str(r["t"]))
+        for r in self._rows("SELECT ?g (STR(?t) AS ?s) WHERE { GRAPH ?g { "
+                            "?a prov:endedAtTime ?t } }"):
+            out[r["g"]] = max(out.get(r["g"], ""), r["s"])
         return out
 
     # -- writing -------------------------------------------------------------------------
@@ -731,7 +723,7 @@ class Catalog:
     def _derive_facts(self, db: sqlite3.Connection, nodes: list[str]) -> None:
         """The rows the analytics read of each document and body (kg.analytics.queries
         FACTS), asked of the store with the very query the analytics would ask."""
-        from kg.analytics.queries import FACTS, facts_from_store
+        from kg.analytics.queries import facts_from_store
 
         ids = self._ids(db, nodes)
         names = {v: k for k, v in ids.items()}
@@ -742,12 +734,10 @@ class Catalog:
                 if kind in ("document", "docset", "body"):
                     kinds["body" if kind == "body" else "doc"].append(names[nid])
         for kind, iris in kinds.items():
-            var = FACTS[kind][0]
             for chunk in _batches(iris, 10 * BATCH):
-                rows = facts_from_store(self.store, kind, chunk)
                 db.executemany("INSERT INTO facts(n, kind, k, v) VALUES (?, ?, ?, ?)",
-                               [(ids[r[var]], kind, k, v) for r in rows
-                                for k, v in r.items() if k != var])
+                               [(ids[n], kind, k, v) for n, k, v in
+                                facts_from_store(self.store, kind, chunk)])
 
     def _derive_sources(self, db: sqlite3.Connection, nodes: list[str]) -> None:
         for rows in _batches(self._query_nodes(Q_SOURCES, "g", nodes), ROWS):
@@ -1238,20 +1228,19 @@ class Catalog:
         order = list(dict.fromkeys(starts)) + sorted(iri[i] for i in seen - set(ids))
         return order, sorted((iri[a], rel, iri[b]) for a, rel, b in found)
 
-    def facts(self, kind: str, nodes: list[str]) -> list[dict[str, Any]] | None:
+    def facts(self, kind: str, nodes: list[str], columns: Sequence[str] = ()
+              ) -> list[tuple[str, str, Any]] | None:
         """`kg.analytics.queries.facts_from_store` from the facts table; None when not
         current."""
-        from kg.analytics.queries import FACTS
-
         if not self.current():
             return None
-        var = FACTS[kind][0]
-        out: list[dict[str, Any]] = []
+        only = f" AND f.k IN ({','.join('?' * len(columns))})" if columns else ""
+        out: list[tuple[str, str, Any]] = []
         for chunk in _batches(list(dict.fromkeys(nodes)), 500):
-            out += [{var: n, k: v} for n, k, v in self.db.execute(
+            out += self.db.execute(
                 f"""SELECT n.iri, f.k, f.v FROM nodes n JOIN facts f ON f.n = n.id
-                    WHERE n.iri IN ({",".join("?" * len(chunk))}) AND f.kind = ?""",
-                (*chunk, kind))]
+                    WHERE n.iri IN ({",".join("?" * len(chunk))}) AND f.kind = ?{only}""",
+                (*chunk, kind, *columns)).fetchall()
         return out
 
     def _id_iris(self, ids: Iterable[int]) -> list[tuple[int, str]]:
@@ -1346,30 +1335,6 @@ def _bump(db: sqlite3.Connection) -> None:
                "SET v = CAST(v AS INTEGER) + 1")
 
 
-def _ox_row(sol: Any, names: list[str]) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for name in names:
-        t = sol[name]
-        if t is None:
-            continue
-        dt = getattr(t, "datatype", None)
-        if dt is None:
-            row[name] = t.value
-            continue
-        d = dt.value
-        if d.endswith(("#integer", "#int", "#long", "#short", "#nonNegativeInteger",
-                       "#positiveInteger")):
-            try:
-                row[name] = int(t.value)
-            except ValueError:
-                row[name] = t.value
-        elif d.endswith("#boolean"):
-            row[name] = t.value in ("true", "1")
-        elif d.endswith(("#double", "#float")):
-            row[name] = float(t.value)
-        else:
-            row[name] = t.value
-    return row
 
 
 def _fts_query(text: str) -> tuple[str | None, list[str]]:

@@ -9,7 +9,6 @@ import re
 from typing import Any
 
 from rdflib import Literal
-from rdflib.term import Node
 
 from kg.errors import NotFound
 from kg.extract.tables import RELATIONS
@@ -20,18 +19,8 @@ P = sparql_prefixes()
 _REL_BY_IRI = {str(KG[k]): k for k in RELATIONS}
 
 
-def value(term: Node | None) -> Any:
-    """A term as a JSON value: IRIs and strings as str, numbers as numbers."""
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        v = term.toPython()
-        return v if isinstance(v, int | float | bool | str) else str(term)
-    return str(term)
-
-
 def _rows(store: Store, query: str) -> list[dict[str, Any]]:
-    return [{k: value(v) for k, v in row.items()} for row in store.select(P + query)]
+    return list(store.iter_values(P + query))
 
 
 def iri(text: str) -> str:

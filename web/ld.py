@@ -79,4 +79,4 @@ def resource(path: str) -> Response:
                           for _, p, o in sorted(triples)]}
         return page("resource.html", data, title=data["label"])
     data["kind"] = data.get("kind") or kind
-    return page(PAGES[kind], data, title=title)
+    return page(PAGES[kind], data, title=title, fact_sources=pages.FACT_SOURCES)

@@ -13,6 +13,7 @@ from flask import current_app
 
 from kg.analytics.applies import applies_to
 from kg.analytics.trace import trace_down, trace_up
+from kg.errors import InputError
 from kg.extract.tables import DOC_TYPES, LEVELS, RELATIONS
 from kg.ns import DOCTYPE, LEVEL, PREFIXES
 from kg.search import Edge, Entry, SearchIndex
@@ -86,9 +87,10 @@ def _edge(ix: SearchIndex, a: str, rel: str | None, b: str) -> Edge | None:
     return None
 
 
-def _annotate_tree(ix: SearchIndex, node: dict[str, Any], parent: str | None,
-                   direction: str, depth: int = 0) -> None:
-    """Add kind, type, the in-place label of sets and the evidence link of each step."""
+def _annotate(ix: SearchIndex, node: dict[str, Any], parent: str | None, direction: str,
+              depth: int) -> None:
+    """Add kind, type, the in-place label of sets and the evidence link of the step from
+    `parent` to one node of a trace tree."""
     entry = ix.by_node.get(node["iri"])
     node["kind"] = entry.kind if entry else "document"
     node["type"] = entry.type if entry else None
@@ -98,6 +100,12 @@ def _annotate_tree(ix: SearchIndex, node: dict[str, Any], parent: str | None,
         a, b = (node["iri"], parent) if direction == "down" else (parent, node["iri"])
         e = _edge(ix, a, node.get("rel"), b)
         node["evidence"] = evidence_href(e.source, e.start, e.end) if e else None
+
+
+def _annotate_tree(ix: SearchIndex, node: dict[str, Any], parent: str | None,
+                   direction: str, depth: int = 0) -> None:
+    """`_annotate` every node of a (capped) trace tree."""
+    _annotate(ix, node, parent, direction, depth)
     for child in node.get("children", ()):
         _annotate_tree(ix, child, node["iri"], direction, depth + 1)
 
@@ -145,8 +153,10 @@ def document(node: str) -> dict[str, Any]:
     data = q.document(node)
     entry = ix.by_node.get(node)
     labels = Labels(ix)
-    # only the sources this page names (facts, corrections, evidence), not every source
-    named = {r["g"] for r in data["facts"] if r.get("g")}
+    facts = _facts(data["facts"], labels)
+    # only the sources this page names (the first of each fact's, corrections, evidence),
+    # not every source: a national resolution is restated by hundreds
+    named = {g for f in facts for g in f["sources"][:FACT_SOURCES]}
     named |= {c.get("source") for c in data["corrections"]}
     named |= {lk.get("source") for lk in (*data["outgoing"], *data["incoming"])}
     sources = {g: e.label for g in named if g and (e := ix.by_node.get(g)) is not None
@@ -161,7 +171,7 @@ def document(node: str) -> dict[str, Any]:
         "count": entry.count if entry else None,
         "issuers": [{"iri": b, "label": labels.get(b, b)}
                     for b in (entry.issuers if entry else [])],
-        "facts": _facts(data["facts"], labels),
+        "facts": facts,
         "source_labels": sources,
     }
     status = [f["o"] for f in out["facts"] if f["p"] == "kg:validityStatus"]
@@ -172,8 +182,8 @@ def document(node: str) -> dict[str, Any]:
     down = trace_down(analytics_store(), node)
     up = trace_up(analytics_store(), node)
     shown = {"down": cap_tree(down["tree"], TREE_NODES), "up": cap_tree(up["tree"], TREE_NODES)}
-    cap_levels(down["levels"], LEVEL_DOCS)
-    cap_levels(up["levels"], LEVEL_DOCS)
+    cap_levels(down["levels"], LEVEL_DOCS, LEVEL_GROUPS)
+    cap_levels(up["levels"], LEVEL_DOCS, LEVEL_GROUPS)
     _annotate_tree(ix, down["tree"], None, "down")
     _annotate_tree(ix, up["tree"], None, "up")
     out["downstream"] = {k: down[k] for k in ("tree", "levels", "counts", "stops", "cycles",
@@ -202,9 +212,14 @@ def document(node: str) -> dict[str, Any]:
 #: Nodes of a trace tree drawn on a page (breadth first); the rest are counted, and the
 #: JSON twin pages through every document with ?page=.
 TREE_NODES = 200
-#: Documents listed per issuer in the by-level summary; the rest are counted.
+#: Documents listed per issuer in the by-level summary, and issuers per level; the rest
+#: are counted (a national resolution reaches thousands of documents of thousands of
+#: bodies: the print view lists them all, page by page).
 LEVEL_DOCS = 20
+LEVEL_GROUPS = 25
 NODES_PER_PAGE = 500
+#: Sources named beside each fact on the page (the JSON twin lists them all).
+FACT_SOURCES = 5
 
 
 def cap_tree(tree: dict[str, Any], limit: int) -> int:
@@ -226,9 +241,16 @@ def cap_tree(tree: dict[str, Any], limit: int) -> int:
     return kept
 
 
-def cap_levels(levels: list[dict[str, Any]], limit: int) -> None:
-    """List at most `limit` documents per issuer in each level; `more` counts the rest."""
+def cap_levels(levels: list[dict[str, Any]], limit: int, groups: int) -> None:
+    """List at most `groups` issuers in each level and `limit` documents per issuer;
+    `more` counts the documents left out of a group, `more_issuers` and
+    `more_documents` the groups left out of a level."""
     for lv in levels:
+        if len(lv["issuers"]) > groups:
+            hidden = lv["issuers"][groups:]
+            lv["more_issuers"] = len(hidden)
+            lv["more_documents"] = sum(len(g["documents"]) for g in hidden)
+            lv["issuers"] = lv["issuers"][:groups]
         for g in lv["issuers"]:
             if len(g["documents"]) > limit:
                 g["more"] = len(g["documents"]) - limit
@@ -256,16 +278,41 @@ def node_page(nodes: dict[str, dict[str, Any]], page: int,
             "nodes": [{k: n.get(k) for k in keys} for n in ordered[start:start + per_page]]}
 
 
-def trace_levels(tree: dict[str, Any]) -> list[dict[str, Any]]:
-    """The nodes of a trace tree flattened in order, for the print view's table."""
-    rows: list[dict[str, Any]] = []
-
-    def walk(n: dict[str, Any]) -> None:
-        rows.append(n)
-        for c in n.get("children", ()):
-            walk(c)
-    walk(tree)
-    return rows
+def trace_view(node: str, page: int, per_page: int = NODES_PER_PAGE) -> dict[str, Any]:
+    """The print view of a document's downstream trace: every document in tree order
+    (depth first), `per_page` rows a page, each with its step's lag and evidence; the
+    tree itself drawn when it fits on a page."""
+    ix = index()
+    entry = ix.by_node.get(node)
+    down = trace_down(analytics_store(), node)
+    rows: list[tuple[dict[str, Any], str | None, int]] = []
+    stack: list[tuple[dict[str, Any], str | None, int]] = [(down["tree"], None, 0)]
+    while stack:      # depth first without recursion: a chain may be thousands deep
+        n, parent, depth = stack.pop()
+        rows.append((n, parent, depth))
+        stack.extend((c, n["iri"], depth + 1) for c in reversed(n.get("children", ())))
+    pages = max(1, -(-len(rows) // per_page))
+    if not 1 <= page <= pages:
+        raise InputError(f"page {page} does not exist: the trace has {pages} pages")
+    shown = rows[(page - 1) * per_page:page * per_page]
+    for n, parent, depth in shown:
+        _annotate(ix, n, parent, "down", depth)
+    out: dict[str, Any] = {
+        "iri": node, "label": entry.label if entry else node,
+        "issuers": [{"iri": b, "label": ix.by_node[b].label if b in ix.by_node else b}
+                    for b in (entry.issuers if entry else [])],
+        "date": entry.date if entry else None, "counts": down["counts"],
+        "page": page, "pages": pages, "per_page": per_page, "total": len(rows),
+        "rows": [{**{k: v for k, v in n.items() if k != "children"}, "parent": parent}
+                 for n, parent, _ in shown],
+    }
+    if entry is not None and entry.kind == "docset":
+        out["display"] = set_label({"label": out["label"],
+                                    "issuers": [i["label"] for i in out["issuers"]]})
+    if len(rows) <= per_page:
+        _annotate_tree(ix, down["tree"], None, "down")
+        out["tree"] = down["tree"]
+    return out
 
 
 # -- bodies ------------------------------------------------------------------------------

@@ -97,8 +97,7 @@ def trace() -> Response:
         if not hits or not hits[0]["exact"]:
             raise NotFound(f"no document numbered {ref}")
         node = hits[0]["node"]
-    data = pages.document(node)
-    data["rows"] = pages.trace_levels(data["downstream"]["tree"])
+    data = pages.trace_view(node, _int_arg("page", 1))
     return page("trace.html", data, title=data.get("display") or data["label"])
 
 

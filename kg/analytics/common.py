@@ -1,6 +1,7 @@
 """What every analysis shares: documents gathered from query rows, lags, finding a node."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -42,42 +43,47 @@ def lag_days(later: str | None, earlier: str | None) -> int | None:
     return (a - b).days if a and b else None
 
 
-def collect_docs(store: Store, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Rows of (document, facts, issuer) → one record per document, issuers described.
+def collect_docs(store: Store, facts: list[tuple[str, str, Any]],
+                 nodes: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+    """Facts `(document, column, value)` → one record per document, issuers described;
+    each of `nodes` gets a record even with no fact (a document known by its IRI only).
 
     Several sources may give several dates: the earliest is kept and the others listed.
     A document's level is the most central of its issuers' levels.
     """
+    found: dict[str, dict[str, Any]] = {}
+    for n in nodes:
+        found.setdefault(n, {})
+    for n, k, v in facts:
+        f = found.get(n)
+        if f is None:
+            f = found[n] = {}
+        if k == "date":
+            f.setdefault("date", set()).add(str(v)[:10])
+        elif k == "issuer":
+            f.setdefault("issuer", {})[v] = None     # ordered, no repeats
+        elif k not in f:
+            f[k] = v
     bodies: dict[str, dict[str, Any]] = {}
-    for r in q.body_facts(store, {r["issuer"] for r in rows if r.get("issuer")}):
-        bodies.setdefault(r["b"], r)
+    for r in q.body_facts(store, {i for f in found.values() for i in f.get("issuer", ())},
+                          ("label", "level")):
+        bodies.setdefault(r["b"], {"label": r.get("label"), "level": q.level_key(r.get("level"))})
     docs: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        d = docs.get(r["d"])
-        if d is None:
-            d = docs[r["d"]] = {"iri": r["d"], "id": None, "label": None, "date": None,
-                                "count": None, "type": None, "status": None,
-                                "issuers": [], "level": None, "_dates": set()}
-        for k in ("id", "label", "count", "status"):
-            if d[k] is None and r.get(k) is not None:
-                d[k] = r[k]
-        if r.get("dtype") and d["type"] is None:
-            d["type"] = str(r["dtype"]).removeprefix(_DOCTYPE)
-        if r.get("date"):
-            d["_dates"].add(str(r["date"])[:10])
-        if r.get("issuer") and all(i["iri"] != r["issuer"] for i in d["issuers"]):
-            b = bodies.get(r["issuer"], {})
-            d["issuers"].append({"iri": r["issuer"], "label": b.get("label"),
-                                 "level": q.level_key(b.get("level"))})
-    for d in docs.values():
-        dates = sorted(d.pop("_dates"))
-        d["date"] = dates[0] if dates else None
+    for n, f in found.items():
+        dates = sorted(f.get("date", ()))
+        issuers = [{"iri": i, **bodies.get(i, {"label": None, "level": None})}
+                   for i in f.get("issuer", ())]
+        issuers.sort(key=lambda i: (level_rank(i["level"]), i["label"] or i["iri"]))
+        levels = [i["level"] for i in issuers if i["level"]]
+        dtype = f.get("dtype")
+        d = docs[n] = {"iri": n, "id": f.get("id"), "label": f.get("label"),
+                       "date": dates[0] if dates else None, "count": f.get("count"),
+                       "type": str(dtype).removeprefix(_DOCTYPE) if dtype else None,
+                       "status": f.get("status"), "issuers": issuers,
+                       "level": min(levels, key=level_rank) if levels else None}
         if len(dates) > 1:
             d["other_dates"] = dates[1:]
-        levels = [i["level"] for i in d["issuers"] if i["level"]]
-        d["level"] = min(levels, key=level_rank) if levels else None
         d["is_set"] = d["id"] is None
-        d["issuers"].sort(key=lambda i: (level_rank(i["level"]), i["label"] or i["iri"]))
     return docs
 
 

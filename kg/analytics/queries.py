@@ -13,18 +13,12 @@ from typing import Any
 
 from kg.extract.tables import IMPLEMENTATION_RELATIONS, RELATIONS
 from kg.ns import KG, LEVEL, sparql_prefixes
-from kg.query import iri, value
+from kg.query import iri
 from kg.store.base import Store
 
 P = sparql_prefixes()
 _KG = str(KG._NS)
 _LEVEL = str(LEVEL)
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMERIC: dict[str, type[int] | type[float]] = {_XSD + t: int for t in (
-    "integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
-_NUMERIC.update({_XSD + t: float for t in (
-    "decimal", "double", "float")})
-
 #: Relations along which a document carries out another (the edges of a downstream trace).
 DOWN_RELATIONS: tuple[str, ...] = IMPLEMENTATION_RELATIONS
 #: Every relation between documents (the edges of an upstream trace).
@@ -59,32 +53,9 @@ def values(var: str, iris: Iterable[str]) -> str:
 
 
 def select(store: Store, query: str) -> list[dict[str, Any]]:
-    """Run a SELECT (prefixes added); rows of plain values, unbound variables left out."""
-    from kg.store.oxigraph import OxigraphStore
-
-    text = P + query
-    if isinstance(store, OxigraphStore):
-        import pyoxigraph as ox
-
-        result = store.raw_query(text)  # the default graph is the merge of the sources
-        if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - our queries
-            raise TypeError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        rows = []
-        for sol in result:
-            row = {}
-            for name in names:
-                t = sol[name]
-                if t is None:
-                    continue
-                if isinstance(t, ox.Literal):
-                    conv = _NUMERIC.get(t.datatype.value)
-                    row[name] = conv(t.value) if conv else t.value
-                else:
-                    row[name] = t.value
-            rows.append(row)
-        return rows
-    return [{k: value(v) for k, v in row.items()} for row in store.select(text)]
+    """Run a SELECT (prefixes added); rows of plain values, unbound variables left out.
+    The default graph is the merge of the sources."""
+    return list(store.iter_values(P + query))
 
 
 # -- named queries -----------------------------------------------------------------------
@@ -179,36 +150,40 @@ FACTS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def _facts(store: Store, kind: str, nodes: list[str]) -> list[dict[str, Any]]:
-    """One row per fact, `{var: node, column: value}`, for the given nodes.
+def _facts(store: Store, kind: str, nodes: list[str], columns: Sequence[str] = ()
+           ) -> list[tuple[str, str, Any]]:
+    """One `(node, column, value)` row per fact of the given nodes (of `columns` only,
+    when given).
 
     A UNION of one bound lookup per property rather than a chain of OPTIONALs: a node
-    with three labels and two dates is five rows, not their six combinations. The
-    store's projection, when current, answers the same rows from its table.
+    with three labels and two dates is five rows, not their six combinations. Plain
+    tuples, not dicts: a large trace reads tens of thousands of them. The store's
+    projection, when current, answers the same rows from its table.
     """
     if store.projection is not None:
-        rows = store.projection.facts(kind, nodes)
+        rows = store.projection.facts(kind, nodes, columns)
         if rows is not None:
             return rows
-    return facts_from_store(store, kind, nodes)
+    return facts_from_store(store, kind, nodes, columns)
 
 
-def facts_from_store(store: Store, kind: str, nodes: list[str]) -> list[dict[str, Any]]:
+def facts_from_store(store: Store, kind: str, nodes: list[str], columns: Sequence[str] = ()
+                     ) -> list[tuple[str, str, Any]]:
     """`_facts` asked of the store itself (what a projection keeps a copy of)."""
     var, props = FACTS[kind]
-    unions = " UNION ".join(f"{{ ?{var} {p} ?o BIND({i} AS ?k) }}"
-                            for i, p in enumerate(props.values()))
-    keys = list(props)
-    out: list[dict[str, Any]] = []
+    keys = [k for k in props if not columns or k in columns]
+    unions = " UNION ".join(f"{{ ?{var} {props[k]} ?o BIND({i} AS ?k) }}"
+                            for i, k in enumerate(keys))
+    out: list[tuple[str, str, Any]] = []
     for i in range(0, len(nodes), 5000):
-        for r in select(store, f"""
-                SELECT ?{var} ?k ?o WHERE {{ {values(var, nodes[i:i + 5000])} {unions} }}"""):
-            out.append({var: r[var], keys[int(r["k"])]: r["o"]})
+        out += [(r[var], keys[int(r["k"])], r["o"]) for r in select(store, f"""
+                SELECT ?{var} ?k ?o WHERE {{ {values(var, nodes[i:i + 5000])} {unions} }}""")]
     return out
 
 
-def doc_facts(store: Store, docs: Iterable[str]) -> list[dict[str, Any]]:
-    """Facts of the given documents, one row per fact (the columns of `FACTS["doc"]`)."""
+def doc_facts(store: Store, docs: Iterable[str]) -> list[tuple[str, str, Any]]:
+    """Facts of the given documents, `(document, column, value)` (columns of
+    `FACTS["doc"]`)."""
     docs = list(docs)
     if not docs:
         return []
@@ -228,8 +203,10 @@ def find_by_id(store: Store, ident: str) -> list[dict[str, Any]]:
         }}""")
 
 
-def body_facts(store: Store, bodies: Iterable[str]) -> list[dict[str, Any]]:
-    """Label, level, place and parent of the given bodies: one row per body.
+def body_facts(store: Store, bodies: Iterable[str], columns: Sequence[str] = ()
+               ) -> list[dict[str, Any]]:
+    """Label, level, place and parent of the given bodies (or `columns` of them): one row
+    per body.
 
     A body with several labels or parents gets the first of each (in the store's order).
     """
@@ -237,10 +214,8 @@ def body_facts(store: Store, bodies: Iterable[str]) -> list[dict[str, Any]]:
     if not bodies:
         return []
     merged: dict[str, dict[str, Any]] = {}
-    for r in _facts(store, "body", bodies):
-        row = merged.setdefault(r["b"], {"b": r["b"]})
-        for k, v in r.items():
-            row.setdefault(k, v)
+    for b, k, v in _facts(store, "body", bodies, columns):
+        merged.setdefault(b, {"b": b}).setdefault(k, v)
     return list(merged.values())
 
 

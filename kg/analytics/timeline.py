@@ -67,9 +67,9 @@ def diff(store: Store, doc: str, since: str, *, by: str = "ingested") -> dict[st
             cur["first_ingested"] = ended
     others = {lk["to"] if lk["from"] == doc else lk["from"] for lk in links.values()}
     dates: dict[str, str] = {}
-    for r in q.doc_facts(store, others):
-        if r.get("date") and (r["d"] not in dates or str(r["date"]) < dates[r["d"]]):
-            dates[r["d"]] = str(r["date"])[:10]
+    for d, k, v in q.doc_facts(store, others):
+        if k == "date" and (d not in dates or str(v)[:10] < dates[d]):
+            dates[d] = str(v)[:10]
     added, before, unknown = [], [], []
     for lk in sorted(links.values(), key=lambda x: (x["from"], x["rel"], x["to"])):
         other = lk["to"] if lk["from"] == doc else lk["from"]

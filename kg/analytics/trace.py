@@ -19,10 +19,9 @@ from kg.analytics.common import (
     collect_docs,
     doc_sort_key,
     exists,
-    lag_days,
     level_label,
     level_rank,
-    public,
+    to_date,
 )
 from kg.errors import NotFound
 from kg.query import iri
@@ -34,11 +33,8 @@ def _closure(store: Store, doc: str, rels: Sequence[str], direction: str
     """Documents of the trace and the edges among them, (acting doc, rel, object)."""
     doc = iri(doc)
     order, edges = q.closure(store, doc, rels, direction=direction)
-    rows = q.doc_facts(store, order)
-    have = {r["d"] for r in rows}
     # a document known by its IRI only still takes its place in the trace
-    rows += [{"d": n} for n in order if n not in have]
-    docs = collect_docs(store, rows)
+    docs = collect_docs(store, q.doc_facts(store, order), order)
     if len(order) == 1 and not any(docs[doc].get(k) for k in ("id", "label", "issuers")) \
             and not exists(store, doc):
         raise NotFound(f"no document {doc}")
@@ -92,8 +88,9 @@ _REL_PRIORITY = {r: i for i, r in enumerate(("implements", "details", "guides", 
 
 
 def _tree_parents(start: str, nxt: dict[str, list[tuple[str, str]]],
-                  docs: dict[str, dict[str, Any]]) -> dict[str, tuple[str, str]]:
-    """The edge under which each reachable document is drawn in the tree.
+                  docs: dict[str, dict[str, Any]]) -> tuple[dict[str, tuple[str, str]], bool]:
+    """The edge under which each reachable document is drawn in the tree, and whether
+    the reachable documents are free of cycles.
 
     A document linked both to a resolution and to the plan that implements it hangs
     under the plan (97 → 171-KH/TU → 03-TT/QU, not 97 → 03-TT/QU): the parent is the one
@@ -140,7 +137,7 @@ def _tree_parents(start: str, nxt: dict[str, list[tuple[str, str]]],
             continue
         parent[v] = max(cands, key=lambda ur: (depth[ur[0]], docs[ur[0]]["date"] or "",
                                                -_REL_PRIORITY.get(ur[1], 9), ur[0]))
-    return parent
+    return parent, order is not None
 
 
 def _is_ancestor(a: str, n: str, tree_parent: dict[str, tuple[str, str]]) -> bool:
@@ -157,13 +154,14 @@ def _trace(store: Store, doc: str, rels: Sequence[str], direction: str) -> dict[
     doc = iri(doc)
     docs, edges = _closure(store, doc, rels, direction)
     # "next" is down the cascade (implementers) or up to the authorities.
+    key = {n: doc_sort_key(d) for n, d in docs.items()}
     nxt: dict[str, list[tuple[str, str]]] = {}
     for a, rel, b in edges:
         u, v = (b, a) if direction == "down" else (a, b)
         nxt.setdefault(u, []).append((rel, v))
     for lst in nxt.values():
-        lst.sort(key=lambda rv: doc_sort_key(docs[rv[1]]))
-    tree_parent = _tree_parents(doc, nxt, docs)
+        lst.sort(key=lambda rv: key[rv[1]])
+    tree_parent, acyclic = _tree_parents(doc, nxt, docs)
     depth = {doc: 0}
     for n in tree_parent:
         path = [n]
@@ -172,40 +170,38 @@ def _trace(store: Store, doc: str, rels: Sequence[str], direction: str) -> dict[
         base = depth[path[-1]]
         for k, m in enumerate(reversed(path[:-1]), 1):
             depth[m] = base + k
-    cycles = _cycles(edges)
+    # the walk reached every node of `edges` from the start: acyclic there, acyclic here
+    cycles = [] if acyclic else _cycles(edges)
+    day = {n: to_date(d["date"]) for n, d in docs.items()}
 
-    def step_lag(child: str, par: str) -> int | None:
-        later, earlier = (child, par) if direction == "down" else (par, child)
-        return lag_days(docs[later]["date"], docs[earlier]["date"])
+    def lag(later: str, earlier: str) -> int | None:
+        a, b = day[later], day[earlier]
+        return (a - b).days if a and b else None
 
-    nodes: dict[str, dict[str, Any]] = {}
-    for d in docs.values():
-        rec = public(d)
-        rec["depth"] = depth.get(d["iri"])
-        if d["iri"] in tree_parent:
-            par, rel = tree_parent[d["iri"]]
-            rec["parent"] = par
-            rec["rel"] = rel
-            rec["lag_days"] = step_lag(d["iri"], par)
-        nodes[d["iri"]] = rec
-
-    edge_list = []
-    for a, rel, b in edges:
-        edge_list.append({"from": a, "rel": rel, "to": b,
-                          "lag_days": lag_days(docs[a]["date"], docs[b]["date"])})
+    # the document records themselves become the nodes: they are this call's own
+    nodes = docs
+    for n, d in nodes.items():
+        d["depth"] = depth.get(n)
+        if n in tree_parent:
+            par, rel = tree_parent[n]
+            d["parent"] = par
+            d["rel"] = rel
+            d["lag_days"] = lag(n, par) if direction == "down" else lag(par, n)
+    edge_list = [{"from": a, "rel": rel, "to": b, "lag_days": lag(a, b)} for a, rel, b in edges]
 
     tree: dict[str, dict[str, Any]] = {}
-    for n in sorted(depth, key=depth.__getitem__):
+    by_depth = sorted(depth, key=depth.__getitem__)
+    for n in by_depth:
         d = docs[n]
         node = {"iri": n, "id": d["id"], "label": d["label"], "date": d["date"],
                 "count": d["count"], "level": d["level"],
                 "issuers": [i["label"] or i["iri"] for i in d["issuers"]]}
         if n in tree_parent:
-            node["rel"] = tree_parent[n][1]
-            node["lag_days"] = nodes[n].get("lag_days")
+            node["rel"] = d["rel"]
+            node["lag_days"] = d["lag_days"]
         node["children"] = []
         tree[n] = node
-    for n in sorted(depth, key=depth.__getitem__):
+    for n in by_depth:
         for rel, v in nxt.get(n, ()):
             if tree_parent.get(v) == (n, rel):
                 tree[n]["children"].append(tree[v])
@@ -220,7 +216,7 @@ def _trace(store: Store, doc: str, rels: Sequence[str], direction: str) -> dict[
         "nodes": nodes,
         "edges": edge_list,
         "tree": tree[doc],
-        "levels": group_by_level(nodes.values(), exclude=doc),
+        "levels": group_by_level(nodes.values(), exclude=doc, keys=key),
         "cycles": cycles,
         "counts": _counts(docs, doc),
     }
@@ -233,27 +229,37 @@ def _counts(docs: dict[str, dict[str, Any]], root: str) -> dict[str, int]:
             "known_by_count": sum(int(d["count"] or 0) for d in sets)}
 
 
-def group_by_level(nodes: Any, *, exclude: str | None = None) -> list[dict[str, Any]]:
-    """Documents grouped by level (central → commune, then unknown), then by issuer."""
+_LEVEL_FIELDS = ("iri", "id", "label", "date", "count", "depth", "parent", "rel", "lag_days")
+
+
+def group_by_level(nodes: Any, *, exclude: str | None = None,
+                   keys: dict[str, tuple] | None = None) -> list[dict[str, Any]]:
+    """Documents grouped by level (central → commune, then unknown), then by issuer.
+
+    `keys`, each node's `doc_sort_key` when the caller has them already.
+    """
     by_level: dict[str, dict[str, dict[str, Any]]] = {}
+    key = keys if keys is not None else {}
     for n in nodes:
         if n["iri"] == exclude:
             continue
+        if keys is None:
+            key[n["iri"]] = doc_sort_key(n)
         level = n.get("level") or "unknown"
         issuers = n.get("issuers") or [{"iri": None, "label": None, "level": None}]
         # a joint document is listed under each issuer at its own level
         at = [i for i in issuers if (i.get("level") or "unknown") == level] or issuers[:1]
+        entry = {k: n.get(k) for k in _LEVEL_FIELDS}
         for i in at:
             group = by_level.setdefault(level, {}).setdefault(
                 i["iri"] or "", {"issuer": i["iri"], "label": i["label"], "documents": []})
-            group["documents"].append({k: n.get(k) for k in (
-                "iri", "id", "label", "date", "count", "depth", "parent", "rel", "lag_days")})
+            group["documents"].append(entry if len(at) == 1 else dict(entry))
     out = []
     for level in sorted(by_level, key=level_rank):
-        groups = sorted(by_level[level].values(), key=lambda g: (
-            min(doc_sort_key(d) for d in g["documents"]), g["label"] or ""))
+        groups = list(by_level[level].values())
         for g in groups:
-            g["documents"].sort(key=doc_sort_key)
+            g["documents"].sort(key=lambda d: key[d["iri"]])
+        groups.sort(key=lambda g: (key[g["documents"][0]["iri"]], g["label"] or ""))
         out.append({"level": level, "label": level_label(level), "issuers": groups,
                     "documents": sum(len(g["documents"]) for g in groups)})
     return out

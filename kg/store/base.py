@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Identifier, Node
 
 # A statement in rdflib terms. Subjects are IRIs or blank nodes and objects also literals;
@@ -23,6 +23,16 @@ Triple = tuple[Identifier, URIRef, Identifier]
 DATASET_FORMATS = {"nq": "application/n-quads", "trig": "application/trig"}
 GRAPH_FORMATS = {"ttl": "text/turtle", "nt": "application/n-triples",
                  "jsonld": "application/ld+json"}
+
+
+def value(term: Node | None) -> Any:
+    """A term as a JSON value: IRIs and strings as str, numbers as numbers."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        v = term.toPython()
+        return v if isinstance(v, int | float | bool | str) else str(term)
+    return str(term)
 
 
 @dataclass
@@ -44,7 +54,8 @@ class Projection(Protocol):
     def closure(self, starts: list[str], rels: Sequence[str], direction: str
                 ) -> tuple[list[str], list[tuple[str, str, str]]] | None: ...
 
-    def facts(self, kind: str, nodes: list[str]) -> list[dict[str, Any]] | None: ...
+    def facts(self, kind: str, nodes: list[str], columns: Sequence[str] = ()
+              ) -> list[tuple[str, str, Any]] | None: ...
 
 
 def write_original(folder: Path, sha256: str, data: bytes) -> None:
@@ -92,6 +103,12 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def select(self, query: str) -> list[dict[str, Node]]:
         """Run a SELECT with the union of named graphs as default graph; rows as dicts."""
+
+    def iter_values(self, query: str) -> Iterator[dict[str, Any]]:
+        """A SELECT's rows as plain values (`value`), unbound variables left out: what
+        most readers want, without rdflib terms in between where a backend can spare
+        them (a large trace reads tens of thousands of rows)."""
+        return iter([{k: value(v) for k, v in row.items()} for row in self.select(query)])
 
     @abc.abstractmethod
     def ask(self, query: str) -> bool:

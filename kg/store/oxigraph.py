@@ -12,10 +12,11 @@ answers as RDF's merge does, once, and is what every query reads.
 from __future__ import annotations
 
 import os
+import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -28,6 +29,7 @@ from kg.store.base import (
     Store,
     Triple,
     read_original,
+    value,
     write_original,
 )
 
@@ -210,6 +212,15 @@ class OxigraphStore(Store):
             rows.append(row)
         return rows
 
+    def iter_values(self, query: str) -> Iterator[dict[str, Any]]:
+        """Rows streamed from the engine, converted straight from its terms (the same
+        values `base.value` gives of rdflib's)."""
+        result = self.raw_query(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        return (_plain_row(sol, names) for sol in result)
+
     def ask(self, query: str) -> bool:
         return bool(self.raw_query(query))
 
@@ -296,3 +307,39 @@ def _explain_open_error(location: str, e: Exception) -> str:
     if "permission" in text.lower() or "read-only" in text.lower():
         return f"store {location} is not writable: {text}"
     return f"cannot open store {location}: {text}"
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger",
+                                "positiveInteger")}
+_FLOATS = {_XSD + "double", _XSD + "float"}
+_TEXT = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _plain_row(sol: ox.QuerySolution, names: list[str]) -> dict[str, Any]:
+    """`base.value` of each term without building rdflib terms for the common ones
+    (strings, IRIs, integers, doubles, canonical dates); the rest go through rdflib,
+    which also normalizes their lexical forms (a dateTime's Z is written +00:00)."""
+    row: dict[str, Any] = {}
+    for name in names:
+        t = sol[name]
+        if t is None:
+            continue
+        if not isinstance(t, ox.Literal):
+            row[name] = t.value
+            continue
+        d = t.datatype.value
+        v = t.value
+        if d in _TEXT or (d == _XSD + "date" and _DATE.fullmatch(v)):
+            row[name] = v
+        elif d in _INTEGERS and v.lstrip("+-").isdigit():
+            row[name] = int(v)
+        elif d in _FLOATS:
+            try:
+                row[name] = float(v)
+            except ValueError:
+                row[name] = value(to_rdflib(t))
+        else:
+            row[name] = value(to_rdflib(t))
+    return row

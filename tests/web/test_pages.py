@@ -184,6 +184,43 @@ def test_trace_print_view(wc):
     assert wc.get("/trace?doc=999/2099/XX").status_code == 404
 
 
+def test_print_view_pages_through_every_document_of_the_trace(wc, web_app):
+    from web import pages
+
+    doc = find(wc, "97/2019/QH14")["node"]
+    whole = wc.get("/trace.json", query_string={"doc": doc}).get_json()
+    nodes = wc.get(path_of(doc) + ".json").get_json()["downstream"]["documents"]["nodes"]
+    assert {r["iri"] for r in whole["rows"]} == {n["iri"] for n in nodes}
+    with web_app.test_request_context():
+        paged = [pages.trace_view(doc, k, per_page=2) for k in (1, 2, 3)]
+    assert paged[0]["pages"] == -(-whole["total"] // 2) and "tree" not in paged[0]
+    rows = [r["iri"] for p in paged for r in p["rows"]]
+    assert rows == [r["iri"] for r in whole["rows"]][:len(rows)]   # same order, no repeats
+    # depth first: each row's parent came before it, at one level less
+    seen = {}
+    for r in whole["rows"]:
+        if r["depth"]:
+            assert seen[r["parent"]] == r["depth"] - 1, r
+        seen[r["iri"]] = r["depth"]
+    assert wc.get("/trace?doc=97/2019/QH14&page=99").status_code == 400
+
+
+def test_document_page_counts_what_it_leaves_out(wc, monkeypatch):
+    from web import pages
+
+    monkeypatch.setattr(pages, "TREE_NODES", 2)
+    monkeypatch.setattr(pages, "LEVEL_GROUPS", 1)
+    doc = find(wc, "97/2019/QH14")["node"]
+    data = wc.get(path_of(doc) + ".json").get_json()["downstream"]
+    assert data["tree_nodes"]["shown"] == 2 < data["tree_nodes"]["total"]
+    cut = [lv for lv in data["levels"] if lv.get("more_issuers")]
+    assert cut and all(len(lv["issuers"]) == 1 for lv in data["levels"])
+    page = html(wc.get(path_of(doc)))
+    assert page.count('href="/trace?doc=') >= 1 + len(cut)
+    for lv in cut:
+        assert f"+ {lv['more_issuers']} " in page
+
+
 def test_explorer_page_and_its_data(wc):
     page = html(wc.get("/explore?q=97/2019/QH14"))
     assert "/static/vendor/cytoscape.min.js" in page
