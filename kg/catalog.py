@@ -1206,26 +1206,27 @@ class Catalog:
         """
         if (direction == "down" and "reviews" in rels) or not self.current():
             return None
-        ids = [i for s in starts if (i := self._node_id(s)) is not None]
+        iri = {i: s for s in starts if (i := self._node_id(s)) is not None}
         near, far = ("b", "a") if direction == "down" else ("a", "b")
         rel_in = ",".join("?" * len(rels))
-        seen = set(ids)
-        frontier = list(ids)
+        frontier = list(iri)
         found: set[tuple[int, str, int]] = set()
         while frontier:       # breadth first, one indexed query per level and batch
             nxt = []
             for chunk in _batches(frontier, 500):
-                for n, rel, m in self.db.execute(
-                        f"SELECT DISTINCT {near}, rel, {far} FROM edges WHERE {near} IN "
-                        f"({','.join('?' * len(chunk))}) AND rel IN ({rel_in})",
+                # the far end's IRI comes with its edge: no second lookup of every node
+                for n, rel, m, m_iri in self.db.execute(
+                        f"SELECT DISTINCT e.{near}, e.rel, e.{far}, x.iri FROM edges e "
+                        f"JOIN nodes x ON x.id = e.{far} WHERE e.{near} IN "
+                        f"({','.join('?' * len(chunk))}) AND e.rel IN ({rel_in})",
                         (*chunk, *rels)):
                     found.add((m, rel, n) if direction == "down" else (n, rel, m))
-                    if m not in seen:
-                        seen.add(m)
+                    if m not in iri:
+                        iri[m] = m_iri
                         nxt.append(m)
             frontier = nxt
-        iri = dict(self._id_iris(seen))
-        order = list(dict.fromkeys(starts)) + sorted(iri[i] for i in seen - set(ids))
+        first = dict.fromkeys(starts)
+        order = list(first) + sorted(i for i in iri.values() if i not in first)
         return order, sorted((iri[a], rel, iri[b]) for a, rel, b in found)
 
     def facts(self, kind: str, nodes: list[str], columns: Sequence[str] = ()
@@ -1241,13 +1242,6 @@ class Catalog:
                 f"""SELECT n.iri, f.k, f.v FROM nodes n JOIN facts f ON f.n = n.id
                     WHERE n.iri IN ({",".join("?" * len(chunk))}) AND f.kind = ?{only}""",
                 (*chunk, kind, *columns)).fetchall()
-        return out
-
-    def _id_iris(self, ids: Iterable[int]) -> list[tuple[int, str]]:
-        out: list[tuple[int, str]] = []
-        for chunk in _batches(list(ids), 500):
-            out += self.db.execute(f"SELECT id, iri FROM nodes WHERE id IN "
-                                   f"({','.join('?' * len(chunk))})", chunk).fetchall()
         return out
 
     def snapshot(self) -> dict[str, Any]:

@@ -97,6 +97,37 @@ def _tree_parents(start: str, nxt: dict[str, list[tuple[str, str]]],
     farthest from the start along the longest path, then the latest, then by relation.
     Inside a cycle, where that order does not exist, the breadth-first parent is used.
     """
+    incoming: dict[str, list[tuple[str, str]]] = {}
+    succ: dict[str, list[str]] = {}
+    for u, lst in nxt.items():
+        succ[u] = [v for _, v in lst]
+        for rel, v in lst:
+            incoming.setdefault(v, []).append((u, rel))
+    nodes = {start, *incoming}       # the walk reached every one of them from the start
+    order = _topological(nodes, succ)
+    if order is None:
+        return _tree_parents_in_cycles(start, nxt, docs, incoming), False
+    depth = dict.fromkeys(nodes, 0)
+    for u in order:
+        for v in succ.get(u, ()):
+            if depth[v] <= depth[u]:
+                depth[v] = depth[u] + 1
+    parent: dict[str, tuple[str, str]] = {}
+    for v, inc in incoming.items():
+        if v == start:
+            continue
+        # in an acyclic trace every edge goes deeper: each incoming edge is a candidate
+        parent[v] = inc[0] if len(inc) == 1 else max(inc, key=lambda ur: (
+            depth[ur[0]], docs[ur[0]]["date"] or "", -_REL_PRIORITY.get(ur[1], 9), ur[0]))
+    return parent, True
+
+
+def _tree_parents_in_cycles(start: str, nxt: dict[str, list[tuple[str, str]]],
+                            docs: dict[str, dict[str, Any]],
+                            incoming: dict[str, list[tuple[str, str]]]
+                            ) -> dict[str, tuple[str, str]]:
+    """`_tree_parents` where documents reach each other: depths over the condensation,
+    the breadth-first parent inside a cycle."""
     bfs: dict[str, tuple[str, str]] = {}
     seen = {start}
     queue = deque([start])
@@ -107,28 +138,16 @@ def _tree_parents(start: str, nxt: dict[str, list[tuple[str, str]]],
                 seen.add(v)
                 bfs[v] = (u, rel)
                 queue.append(v)
-    succ = {u: [v for _, v in nxt.get(u, ())] for u in seen}
-    order = _topological(seen, succ)
-    if order is not None:
-        depth = dict.fromkeys(seen, 0)
-        for u in order:
-            for v in succ[u]:
-                depth[v] = max(depth[v], depth[u] + 1)
-    else:
-        g = nx.DiGraph()
-        g.add_nodes_from(seen)
-        g.add_edges_from((u, v) for u in seen for v in succ[u])
-        cond = nx.condensation(g)
-        comp = cond.graph["mapping"]
-        far = {c: 0 for c in cond}
-        for c in nx.topological_sort(cond):
-            for c2 in cond.successors(c):
-                far[c2] = max(far[c2], far[c] + 1)
-        depth = {n: far[comp[n]] for n in seen}
-    incoming: dict[str, list[tuple[str, str]]] = {}
-    for u in seen:
-        for rel, v in nxt.get(u, ()):
-            incoming.setdefault(v, []).append((u, rel))
+    g = nx.DiGraph()
+    g.add_nodes_from(seen)
+    g.add_edges_from((u, v) for u in seen for _, v in nxt.get(u, ()))
+    cond = nx.condensation(g)
+    comp = cond.graph["mapping"]
+    far = {c: 0 for c in cond}
+    for c in nx.topological_sort(cond):
+        for c2 in cond.successors(c):
+            far[c2] = max(far[c2], far[c] + 1)
+    depth = {n: far[comp[n]] for n in seen}
     parent: dict[str, tuple[str, str]] = {}
     for v in bfs:
         cands = [(u, rel) for u, rel in incoming.get(v, ()) if depth[u] < depth[v]]
@@ -137,7 +156,7 @@ def _tree_parents(start: str, nxt: dict[str, list[tuple[str, str]]],
             continue
         parent[v] = max(cands, key=lambda ur: (depth[ur[0]], docs[ur[0]]["date"] or "",
                                                -_REL_PRIORITY.get(ur[1], 9), ur[0]))
-    return parent, order is not None
+    return parent
 
 
 def _is_ancestor(a: str, n: str, tree_parent: dict[str, tuple[str, str]]) -> bool:
