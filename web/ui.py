@@ -14,7 +14,6 @@ from kg.errors import InputError, NotFound
 from kg.extract.tables import LEVELS
 from kg.search import FACETS
 from web import pages
-from web.state import state
 from web.views import page
 
 bp = Blueprint("ui", __name__)
@@ -36,24 +35,16 @@ SELECT ?doc ?label ?date WHERE {
 @bp.route("/index.json")
 def home() -> Response:
     ix = pages.index()
-    data = ix.catalog.summary() if ix.catalog.ready else _summary_from_store()
+    if not ix.catalog.ready:
+        # The first build of a large store's catalog: the same counts asked of the store
+        # take a minute and hundreds of MB per request (at 100k documents), so the page
+        # says the index is being built instead; small stores are built before it answers.
+        return page("home.html", {"building": True, "stats": None, "by_level": [],
+                                  "top": [], "sources": [], "last_ingest": None})
+    data = ix.catalog.summary()
     levels = data.pop("by_level")
     data["by_level"] = [{"level": lv, "n": levels.get(lv, 0)} for lv in LEVELS] if levels else []
-    return page("home.html", data)
-
-
-def _summary_from_store() -> dict[str, Any]:
-    """`Catalog.summary` asked of the store while the catalog's first build runs (documents
-    by level are left out: they need the catalog's issuer levels)."""
-    q = state().queries
-    stats = q.stats()
-    sources = [{"graph": s.graph, "label": s.label, "ingested": s.ingested}
-               for s in q.sources()]
-    return {"stats": {k: stats[k] for k in ("documents", "bodies", "sources", "links",
-                                             "by_type")},
-            "by_level": {}, "top": q.top_documents(10), "sources": sources[:10],
-            "last_ingest": max((s["ingested"] for s in sources if s["ingested"]),
-                               default=None)}
+    return page("home.html", {"building": False, **data})
 
 
 def _int_arg(name: str, default: int) -> int:

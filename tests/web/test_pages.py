@@ -301,7 +301,9 @@ def test_hostile_text_is_escaped_on_every_page(wc):
     assert shown > 0   # the text is there, escaped, not dropped
 
 
-def test_search_says_so_while_the_catalog_is_first_built(sample_store, monkeypatch):
+def test_search_and_home_say_so_while_the_catalog_is_first_built(sample_store, monkeypatch):
+    """Until the first build is done, search finds nothing and says why, and the home page
+    does not count the whole store on every request (a minute each at 100k documents)."""
     import threading
 
     from kg.catalog import Catalog
@@ -321,6 +323,11 @@ def test_search_says_so_while_the_catalog_is_first_built(sample_store, monkeypat
         data = client.get("/search.json?q=97/2019/QH14").get_json()
         assert data["building"] is True and data["total"] == 0
         assert "index is being built" in html(client.get("/search?q=97/2019/QH14&lang=en"))
+        asked = []
+        monkeypatch.setattr("kg.query.Queries.stats", lambda self: asked.append(1))
+        home = client.get("/index.json").get_json()
+        assert home["building"] is True and home["stats"] is None and not asked
+        assert "index is being built" in html(client.get("/?lang=en"))
     finally:
         release.set()
     deadline = time.monotonic() + 30
@@ -329,3 +336,5 @@ def test_search_says_so_while_the_catalog_is_first_built(sample_store, monkeypat
         time.sleep(0.1)
     data = client.get("/search.json?q=97/2019/QH14").get_json()
     assert data["hits"][0]["ident"] == "97/2019/QH14"
+    home = client.get("/index.json").get_json()     # from the catalog: still not asked
+    assert home["building"] is False and home["stats"]["documents"] >= 4 and not asked
