@@ -10,6 +10,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from kg.extract.fold import Views, bare_line, hits, register, trie_pattern
 from kg.extract.model import Body
@@ -87,6 +88,13 @@ FORM_TABLE = register("form", _FORMS_BARE)
 _UNIT_BARE = {_fold_key(k): v for k, v in UNIT_WORDS.items()}
 _UNIT_RX = re.compile(r" {1,3}(" + trie_pattern(_UNIT_BARE) + r")(?![a-z0-9])")
 UNIT_TABLE = register("unit", _UNIT_BARE)
+
+
+@cache
+def _label_slug(label: str) -> str:
+    """`slug` of a body form's label, once a process: labels come from the fixed tables
+    above and `ISSUER_CODES`, and a text names its central bodies again and again."""
+    return slug(label)
 
 
 @dataclass
@@ -275,7 +283,7 @@ class BodyFinder:
             k = form.kind if form.kind in ("quoc-hoi", "ubtvqh", "chu-tich-nuoc", "chinh-phu",
                                            "thu-tuong", "bo-chinh-tri", "ban-bi-thu",
                                            "ban-chap-hanh-trung-uong") else \
-                f"{form.kind}/{slug(label)}"
+                f"{form.kind}/{_label_slug(label)}"
             return k, form.label
         if unit is None:
             key = form.kind + (f"/{form.sub}" if form.sub else "")

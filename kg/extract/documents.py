@@ -235,6 +235,20 @@ def self_header(v: Views, mentions: list[Mention]) -> Mention | None:
 RELATION_LABEL = (r"văn bản (?:được |bị )?(?:căn cứ|hướng dẫn|sửa đổi,? bổ sung|thay thế|bãi bỏ|"
                   r"đính chính|dẫn chiếu|quy định chi tiết|liên quan[^\n]{0,40})")
 RELATION_LABEL_LINE = re.compile(r"(?:^|\n)[ \t]*" + RELATION_LABEL + r"[ \t]*(?=\n|\Z)", re.I)
+# The same lines, found by a pattern that opens with "\n": a literal the regex engine jumps to,
+# where "(?:^|\n)" with re.I makes it try every position (eight times slower on a long text).
+_LABEL_AFTER_NL = re.compile(r"\n[ \t]*" + RELATION_LABEL + r"[ \t]*(?=\n|\Z)", re.I)
+_LABEL_AT_START = re.compile(r"[ \t]*" + RELATION_LABEL + r"[ \t]*(?=\n|\Z)", re.I)
+
+
+def relation_label_starts(text: str) -> list[int]:
+    """Where the lines that `RELATION_LABEL_LINE` finds start, in order.
+
+    >>> relation_label_starts("Văn bản được căn cứ\\nLuật 1\\n  VĂN BẢN HƯỚNG DẪN\\n")
+    [0, 27]
+    """
+    first = [0] if _LABEL_AT_START.match(text) else []
+    return first + [m.start() + 1 for m in _LABEL_AFTER_NL.finditer(text)]
 
 
 

@@ -512,10 +512,11 @@ class _Run:
         for m in self.mentions:
             if m.kind != "id" or not m.key:
                 continue
+            first = m.key not in bags       # a document's title counts once, not per mention
             bag = bags.setdefault(m.key, set())
             ref = self.docs.refs[m.key]
-            if ref.title and not re.search(r"(?<![a-z])(thuc hien|thi hanh)(?![a-z])",
-                                           bare_line(ref.title)):
+            if first and ref.title and not re.search(r"(?<![a-z])(thuc hien|thi hanh)(?![a-z])",
+                                                     bare_line(ref.title)):
                 bag.update(re.findall(r"[a-z]+", bare_line(ref.title)))
             pre = re.search(r"(?:theo|tai) {1,3}$", bare[max(0, m.start - 8):m.start])
             if pre:

@@ -11,7 +11,15 @@ import re
 from kg.extract.bodies import BodyFinder
 from kg.extract.dates import all_dates
 from kg.extract.documents import Docs
-from kg.extract.fold import NO_LOWER, Views, bare_line, hits, phrase_rx, register
+from kg.extract.fold import (
+    NO_LOWER,
+    Views,
+    bare_line,
+    hits,
+    phrase_rx,
+    register,
+    word_start_alternation,
+)
 from kg.extract.model import Event, Person
 from kg.extract.rules import HONORIFICS, POSTS, SIGNER_TITLES, SURNAMES
 
@@ -28,9 +36,11 @@ _DASH = re.compile(r" {0,3}[-,:] {0,3}| {1,3}")
 _SIGN_RX = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(_bare(t)) for t in sorted(
     SIGNER_TITLES, key=len, reverse=True)) + r")$")
 _LUU = re.compile(r"Lưu: ?[^\n|]{0,80}?\(\d{1,3}\) ?([A-ZĐ]\. ?[A-ZĐ][a-zà-ỹ]{1,8})")
+# _SIGN_RX matches only a title that ends with one of these: str.endswith tests it first
+_SIGN_ENDS = tuple(_bare(t) for t in SIGNER_TITLES)
 _SURNAMES = set(SURNAMES)
-_SURNAME_RX = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_SURNAMES, key=len, reverse=True))
-                         + r") (?=\w)")
+_SURNAME_RX = re.compile(word_start_alternation(
+    sorted(_SURNAMES, key=len, reverse=True), r"\w") + r" (?=\w)")
 # a title line in capitals, up to six blank lines, then a line (the signer's name)
 _SIGNATURE = re.compile(rf"\n[ \t]*({NO_LOWER}{{2,40}})\n(?:[ \t]*\n){{0,6}}"
                         r"[ \t]*([^\n]{4,40})\n?")
@@ -130,7 +140,10 @@ def find_people(v: Views, bf: BodyFinder) -> list[Person]:
     # a signature block: a title line in capitals, blank lines, then the name
     for m in _SIGNATURE.finditer(v.text):
         title, name = m.group(1).strip(), m.group(2).strip()
-        if title.isupper() and _SIGN_RX.search(_bare(title).strip()):
+        if not title.isupper():
+            continue
+        folded = _bare(title).strip()
+        if folded.endswith(_SIGN_ENDS) and _SIGN_RX.search(folded):
             got = _name_at(name, 0, need_surname=False)
             if got and got[0] == name:
                 add(name, title, m.start(2), m.start(2) + len(name))

@@ -45,13 +45,16 @@ class Unit:
         return u
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(s: str) -> str:
     """ASCII slug: "Đức Giang" → "duc-giang".
 
     >>> slug("Hai Bà Trưng")
     'hai-ba-trung'
     """
-    return re.sub(r"[^a-z0-9]+", "-", bare(s)).strip("-")
+    return _NOT_SLUG.sub("-", bare(s)).strip("-")
 
 
 _PREFIXES = sorted(((w, v) for w, v in UNIT_WORDS.items() if not w.startswith("tp")),

@@ -235,7 +235,7 @@ def test_plain_values_are_the_same_on_every_backend(any_store: Store) -> None:
            Literal("chữ", lang="vi"), Literal("plain"),
            u("an/iri")]
     any_store.replace_graph(G1, [(u(f"s{i}"), u("p"), o) for i, o in enumerate(odd)])
-    query = "SELECT ?s ?o ?none WHERE { ?s <%sp> ?o OPTIONAL { ?s <%sq> ?none } }" % (EX, EX)
+    query = f"SELECT ?s ?o ?none WHERE {{ ?s <{EX}p> ?o OPTIONAL {{ ?s <{EX}q> ?none }} }}"
     expected = {str(r["s"]): {k: value(v) for k, v in r.items()}
                 for r in any_store.select(query)}
     got = {r["s"]: r for r in any_store.iter_values(query)}
