@@ -125,8 +125,7 @@ def _name_after(v: Views, pos: int) -> tuple[str, int] | None:
         while k < len(v.flat) and k < j + 15 and v.flat[k].isalpha():
             k += 1
         w = v.flat[j:k]
-        if not w or not w[0].isupper() or (keep and w in stop) or (
-                w.isupper() and len(w) > 1 and not keep and False):
+        if not w or not w[0].isupper() or (keep and w in stop):
             break
         keep.append(w)
         end = k

@@ -212,9 +212,7 @@ class _Run:
         ref.self = True
         self.docs.self_key = ref.key
         hd = header_date(self.v, m.start)
-        if hd and (ref.date is None or len(ref.date) < len(hd)):
-            ref.date = hd
-        elif hd:
+        if hd:      # the document's own header date wins over one met in its text
             ref.date = hd
         if ref.year is None and ref.date:
             ref.year = int(ref.date[:4])

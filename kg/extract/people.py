@@ -90,8 +90,7 @@ def _role_at(v: Views, pos: int) -> tuple[str, int] | None:
         w = v.flat[j + 1:k]
         if not w or w.lower() in ("chủ", "trì", "và", "cùng", "đã", "phát", "báo", "tham", "dự",
                                   "tại", "có", "là", "đến", "với") or \
-                (w[0].isupper() and w.lower() == w.lower() and _name_at(v.flat, j + 1,
-                                                                        need_surname=True)):
+                (w[0].isupper() and _name_at(v.flat, j + 1, need_surname=True)):
             break
         end = k
         words += 1
