@@ -1196,6 +1196,11 @@ class Catalog:
             return False
         return not self._cheap_fingerprint() or self._fingerprint() == self._synced
 
+    def state_key(self) -> Any:
+        """What identifies the store's contents while the catalog is current (None when
+        not): answers computed from the store may be kept under it."""
+        return self._synced if self.current() else None
+
     def closure(self, starts: list[str], rels: Sequence[str], direction: str
                 ) -> tuple[list[str], list[tuple[str, str, str]]] | None:
         """`kg.analytics.queries.closure` from the links table; None when not current.

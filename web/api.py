@@ -6,8 +6,11 @@ Documents are named by `doc` (a number such as 97/2019/QH14, or an IRI), bodies 
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Callable
+from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from kg import analytics
 from kg.errors import InputError
@@ -50,14 +53,33 @@ def _body() -> str:
     return analytics.resolve_body(state().store, _arg("body", "iri"))
 
 
+_AGGREGATES = threading.Lock()
+
+
+def _aggregate(name: str, compute: Callable[[], Any]) -> Any:
+    """A whole-store aggregate, computed by one request at a time and kept while the store
+    is unchanged: at 100k documents one takes tens of seconds and hundreds of MB, so many
+    clients asking at once must cost one computation, not one each."""
+    cache = current_app.extensions.setdefault("kg_aggregates", {})
+    with _AGGREGATES:
+        key = pages.index().catalog.state_key()
+        if key is not None and cache.get(name, (None,))[0] == key:
+            return cache[name][1]
+        value = compute()
+        if key is not None:
+            cache[name] = (key, value)
+        return value
+
+
 @bp.route("/stats")
 def stats():  # noqa: ANN201
-    return jsonify({"ok": True, **state().queries.stats()})
+    return jsonify({"ok": True, **_aggregate("stats", lambda: state().queries.stats())})
 
 
 @bp.route("/sources")
 def sources():  # noqa: ANN201
-    return jsonify({"ok": True, "sources": [s.__dict__ for s in state().queries.sources()]})
+    return jsonify({"ok": True, "sources": _aggregate(
+        "sources", lambda: [s.__dict__ for s in state().queries.sources()])})
 
 
 @bp.route("/trace")
