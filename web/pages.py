@@ -88,10 +88,9 @@ def _edge(ix: SearchIndex, a: str, rel: str | None, b: str) -> Edge | None:
 
 
 def _annotate(ix: SearchIndex, node: dict[str, Any], parent: str | None, direction: str,
-              depth: int) -> None:
+              depth: int, entry: Entry | None) -> None:
     """Add kind, type, the in-place label of sets and the evidence link of the step from
-    `parent` to one node of a trace tree."""
-    entry = ix.by_node.get(node["iri"])
+    `parent` to one node of a trace tree (`entry`: the node's catalog entry)."""
     node["kind"] = entry.kind if entry else "document"
     node["type"] = entry.type if entry else None
     node["display"] = set_label(node) if node["kind"] == "docset" else node.get("label")
@@ -102,12 +101,22 @@ def _annotate(ix: SearchIndex, node: dict[str, Any], parent: str | None, directi
         node["evidence"] = evidence_href(e.source, e.start, e.end) if e else None
 
 
-def _annotate_tree(ix: SearchIndex, node: dict[str, Any], parent: str | None,
-                   direction: str, depth: int = 0) -> None:
-    """`_annotate` every node of a (capped) trace tree."""
-    _annotate(ix, node, parent, direction, depth)
-    for child in node.get("children", ()):
-        _annotate_tree(ix, child, node["iri"], direction, depth + 1)
+def _annotate_tree(ix: SearchIndex, tree: dict[str, Any], direction: str) -> None:
+    """`_annotate` every node of a (capped) trace tree, their entries fetched at once."""
+    steps: list[tuple[dict[str, Any], str | None, int]] = []
+    stack: list[tuple[dict[str, Any], str | None, int]] = [(tree, None, 0)]
+    while stack:
+        n, parent, depth = stack.pop()
+        steps.append((n, parent, depth))
+        stack.extend((c, n["iri"], depth + 1) for c in n.get("children", ()))
+    _annotate_steps(ix, steps, direction)
+
+
+def _annotate_steps(ix: SearchIndex, steps: list[tuple[dict[str, Any], str | None, int]],
+                    direction: str) -> None:
+    entries = ix.catalog.entries(n["iri"] for n, _, _ in steps)
+    for n, parent, depth in steps:
+        _annotate(ix, n, parent, direction, depth, entries.get(n["iri"]))
 
 
 class Labels:
@@ -159,8 +168,8 @@ def document(node: str) -> dict[str, Any]:
     named = {g for f in facts for g in f["sources"][:FACT_SOURCES]}
     named |= {c.get("source") for c in data["corrections"]}
     named |= {lk.get("source") for lk in (*data["outgoing"], *data["incoming"])}
-    sources = {g: e.label for g in named if g and (e := ix.by_node.get(g)) is not None
-               and e.kind == "source"}
+    sources = {g: e.label for g, e in ix.catalog.entries(g for g in named if g).items()
+               if e.kind == "source"}
     out: dict[str, Any] = {
         "iri": node,
         "kind": entry.kind if entry else "document",
@@ -184,8 +193,8 @@ def document(node: str) -> dict[str, Any]:
     shown = {"down": cap_tree(down["tree"], TREE_NODES), "up": cap_tree(up["tree"], TREE_NODES)}
     cap_levels(down["levels"], LEVEL_DOCS, LEVEL_GROUPS)
     cap_levels(up["levels"], LEVEL_DOCS, LEVEL_GROUPS)
-    _annotate_tree(ix, down["tree"], None, "down")
-    _annotate_tree(ix, up["tree"], None, "up")
+    _annotate_tree(ix, down["tree"], "down")
+    _annotate_tree(ix, up["tree"], "up")
     out["downstream"] = {k: down[k] for k in ("tree", "levels", "counts", "stops", "cycles",
                                               "deepest_level", "levels_not_reached")}
     out["upstream"] = {k: up[k] for k in ("tree", "levels", "counts", "roots", "cycles")}
@@ -295,8 +304,7 @@ def trace_view(node: str, page: int, per_page: int = NODES_PER_PAGE) -> dict[str
     if not 1 <= page <= pages:
         raise InputError(f"page {page} does not exist: the trace has {pages} pages")
     shown = rows[(page - 1) * per_page:page * per_page]
-    for n, parent, depth in shown:
-        _annotate(ix, n, parent, "down", depth)
+    _annotate_steps(ix, shown, "down")
     out: dict[str, Any] = {
         "iri": node, "label": entry.label if entry else node,
         "issuers": [{"iri": b, "label": ix.by_node[b].label if b in ix.by_node else b}
@@ -310,7 +318,7 @@ def trace_view(node: str, page: int, per_page: int = NODES_PER_PAGE) -> dict[str
         out["display"] = set_label({"label": out["label"],
                                     "issuers": [i["label"] for i in out["issuers"]]})
     if len(rows) <= per_page:
-        _annotate_tree(ix, down["tree"], None, "down")
+        _annotate_tree(ix, down["tree"], "down")
         out["tree"] = down["tree"]
     return out
 
