@@ -220,6 +220,9 @@ def at_size(cfg: Config, work: Path, log: Log, *, size: int) -> list[Row]:
     del corpus
     rows += _step(log, "analytics", analytics, cfg, store_dir, p, label, size)
     rows += _step(log, "serve", serve_part, cfg, work, store_dir, p, pages, label, size, log)
+    from kg.bench.explorer import explorer  # it imports this module: here, not at the top
+
+    rows += _step(log, "explorer", explorer, cfg, work, store_dir, label, log)
     rows += _step(log, "peers", peers, cfg, work, dump, quads, p, label, log, rows)
     shutil.rmtree(store_dir, ignore_errors=True)
     dump.unlink(missing_ok=True)

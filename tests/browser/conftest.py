@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from kg.bench.explorer import CHROMIUM_ARGS  # the one list of the flags this machine needs
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 BASE = "https://w3id.org/vnkg/id/"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 
 
 def chromium_path() -> str:

@@ -15,41 +15,54 @@
   var levelLabels = {};
   (vocab.levels || []).forEach(function (l) { levelLabels[l.key] = l.label; });
 
-  var cy = cytoscape({
-    container: document.getElementById("cy"),
-    elements: [],
-    minZoom: 0.05, maxZoom: 4,
-    textureOnViewport: true,
-    hideEdgesOnViewport: true,
-    pixelRatio: 1,
-    style: [
+  // Large graphs (more elements than BIG) are drawn the fast way: straight "haystack" edges
+  // without arrows or labels (but on a path), node labels cut short in the script rather
+  // than measured letter by letter by cytoscape's ellipsis; the tree is our own layering.
+  // Measured in the browser by `kg bench` (kg/bench/explorer.py).
+  var BIG = 800;
+  // Above this many nodes dagre takes seconds (30 s at 2,000): the tree layout is our own.
+  var DAGRE_MAX = 500;
+  function styles(big) {
+    return [
       { selector: "node", style: {
-        "label": "data(short)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 3,
-        "text-wrap": "ellipsis", "text-max-width": 140, "min-zoomed-font-size": 7,
-        "width": 22, "height": 22, "background-color": "#777", "border-width": 1,
-        "border-color": "#fff", "color": "#222" } },
-      { selector: "node[level = 'central']", style: { "background-color": COLORS.central } },
-      { selector: "node[level = 'province']", style: { "background-color": COLORS.province } },
-      { selector: "node[level = 'district']", style: { "background-color": COLORS.district } },
-      { selector: "node[level = 'commune']", style: { "background-color": COLORS.commune } },
+        "label": big ? "data(tiny)" : "data(short)", "font-size": 11, "text-valign": "bottom",
+        "text-margin-y": 3, "text-wrap": big ? "none" : "ellipsis", "text-max-width": 140,
+        "min-zoomed-font-size": 7, "width": 22, "height": 22, "background-color": "data(color)",
+        "border-width": 1, "border-color": "#fff", "color": "#222" } },
       { selector: "node[kind = 'body']", style: { "shape": "round-rectangle", "width": 30, "height": 16 } },
       { selector: "node[kind = 'docset']", style: { "shape": "diamond" } },
       { selector: "node.expanded", style: { "border-width": 3, "border-color": "#222" } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#f5b800" } },
-      { selector: "edge", style: {
-        "width": 1.5, "line-color": "#9aa", "target-arrow-color": "#9aa",
-        "target-arrow-shape": "triangle", "curve-style": "straight", "arrow-scale": 0.8 } },
-      { selector: "edge[relLabel]", style: { "label": "data(relLabel)", "font-size": 9,
-        "color": "#6a4c00", "min-zoomed-font-size": 9, "text-rotation": "autorotate",
+      { selector: "edge", style: big ?
+        { "width": 1.5, "line-color": "#9aa", "curve-style": "haystack", "haystack-radius": 0 } :
+        { "width": 1.5, "line-color": "#9aa", "target-arrow-color": "#9aa",
+          "target-arrow-shape": "triangle", "curve-style": "straight", "arrow-scale": 0.8 } },
+      { selector: big ? "edge.path" : "edge[relLabel]", style: {
+        "label": "data(relLabel)", "font-size": 9, "color": "#6a4c00", "min-zoomed-font-size": 9,
+        "text-rotation": "autorotate",
         "text-background-color": "#fff", "text-background-opacity": 0.8 } },
       { selector: "edge[rel = 'passed_by'], edge[rel = 'sub_of']", style: {
         "line-style": "dashed", "line-color": "#ccc", "target-arrow-color": "#ccc" } },
       { selector: ".faded", style: { "opacity": 0.15 } },
       { selector: "edge.path", style: { "line-color": "#f5b800", "target-arrow-color": "#f5b800",
-        "width": 4, "opacity": 1 } },
+        "width": 4, "opacity": 1, "curve-style": "straight", "target-arrow-shape": "triangle",
+        "arrow-scale": 0.8 } },
       { selector: "node.path", style: { "border-color": "#f5b800", "border-width": 5, "opacity": 1 } },
       { selector: ".hidden", style: { "display": "none" } }
-    ]
+    ];
+  }
+  var big = false;
+
+  var cy = cytoscape({
+    container: document.getElementById("cy"),
+    elements: [],
+    minZoom: 0.05, maxZoom: 4,
+    // While the user pans or zooms, a snapshot of the graph (without its edges) moves
+    // instead of every element: measured the smoothest of cytoscape's options.
+    textureOnViewport: true,
+    hideEdgesOnViewport: true,
+    pixelRatio: 1,
+    style: styles(false)
   });
   window.__explorer = { cy: cy };
 
@@ -58,7 +71,17 @@
 
   var collator = new Intl.Collator(root.dataset.lang || "vi");
   function shown(eles) { return eles.filter(function (e) { return !e.hasClass("hidden"); }); }
-  function shortLabel(s) { return s && s.length > 40 ? s.slice(0, 38) + "…" : s; }
+  function shortLabel(s, n) { return s && s.length > n ? s.slice(0, n - 2) + "…" : s; }
+
+  // Switch between the small and the large graph's drawing when the count crosses BIG;
+  // the stylesheet is replaced only then (every element's style is computed again).
+  function setBig(count) {
+    var b = count > BIG;
+    if (b === big) { return; }
+    big = b;
+    cy.container().classList.toggle("big", b);
+    cy.style(styles(b));
+  }
 
   function addData(data) {
     var eles = [];
@@ -66,7 +89,9 @@
     (data.nodes || []).forEach(function (n) {
       if (!have[n.id] && cy.getElementById(n.id).empty()) {
         have[n.id] = true;
-        n.short = shortLabel(n.label);
+        n.short = shortLabel(n.label, 40);
+        n.tiny = shortLabel(n.label, 24);
+        n.color = COLORS[n.level] || "#777";
         eles.push({ group: "nodes", data: n });
       }
     });
@@ -78,12 +103,8 @@
         eles.push({ group: "edges", data: e });
       }
     });
+    setBig(cy.elements().length + eles.length);
     var added = cy.add(eles);
-    // Large graphs: straight "haystack" edges without arrows or labels draw much faster.
-    cy.container().classList.toggle("big", cy.elements().length > 800);
-    cy.style().selector("edge").style(cy.elements().length > 800 ?
-      { "curve-style": "haystack", "target-arrow-shape": "none" } :
-      { "curve-style": "straight", "target-arrow-shape": "triangle" }).update();
     refreshControls();
     return added;
   }
@@ -179,16 +200,105 @@
     });
     return pos;
   }
+  // The tree of a large graph, as dagre draws it (an edge's source a layer above its target)
+  // in linear time: cycles broken where a depth-first search meets them, layers by longest
+  // path, then sources pulled down next to their targets; each layer ordered by the
+  // barycentres of its neighbours, sweeping down and up; long layers wrap onto more lines.
+  function treePositions() {
+    var nodes = shown(cy.nodes()), N = nodes.length, idx = {}, i, j, u, v;
+    var out = [], inn = [], dag = [], rank = [], state = [], seen = [];
+    for (i = 0; i < N; i++) {
+      idx[nodes[i].id()] = i;
+      out.push([]); inn.push([]); dag.push([]); rank.push(0); state.push(0);
+    }
+    shown(cy.edges()).forEach(function (e) {
+      var a = idx[e.data("source")], b = idx[e.data("target")];
+      if (a !== undefined && b !== undefined && a !== b) { out[a].push(b); inn[b].push(a); }
+    });
+    for (i = 0; i < N; i++) {                      // depth-first: the acyclic edges, and an order
+      if (state[i]) { continue; }
+      var stack = [i], at = [0];
+      state[i] = 1;
+      while (stack.length) {
+        u = stack[stack.length - 1];
+        j = at[at.length - 1];
+        if (j < out[u].length) {
+          at[at.length - 1] = j + 1;
+          v = out[u][j];
+          if (state[v] === 1) { continue; }         // closes a cycle: not used for layers
+          dag[u].push(v);
+          if (!state[v]) { state[v] = 1; stack.push(v); at.push(0); }
+        } else { state[u] = 2; seen.push(u); stack.pop(); at.pop(); }
+      }
+    }
+    var topo = seen.slice().reverse();
+    topo.forEach(function (a) {                    // layers: the longest path from a source
+      dag[a].forEach(function (b) { rank[b] = Math.max(rank[b], rank[a] + 1); });
+    });
+    seen.forEach(function (a) {                    // a source moves down above its first target
+      var hasIn = inn[a].length > 0, low = Infinity;
+      if (hasIn || !dag[a].length) { return; }
+      dag[a].forEach(function (b) { low = Math.min(low, rank[b] - 1); });
+      rank[a] = Math.max(rank[a], low);
+    });
+    var linked = function (a) { return out[a].length > 0 || inn[a].length > 0; };
+    var layers = [], loose = [];
+    topo.forEach(function (a) {                    // unlinked nodes: a last layer of their own
+      if (!linked(a)) { loose.push(a); return; }
+      while (layers.length <= rank[a]) { layers.push([]); }
+      layers[rank[a]].push(a);
+    });
+    layers = layers.filter(function (layer) { return layer.length; });
+    if (loose.length) { layers.push(loose); }
+    layers.forEach(function (layer, r) { layer.forEach(function (a) { rank[a] = r; }); });
+    var place = [];
+    function number(layer) {
+      layer.forEach(function (a, k) { place[a] = (k + 0.5) / layer.length; });
+    }
+    layers.forEach(number);
+    function sweep(layer, up) {
+      var key = {};
+      layer.forEach(function (a) {
+        var sum = 0, n = 0;
+        [out[a], inn[a]].forEach(function (list) {
+          list.forEach(function (b) {
+            if (up ? rank[b] > rank[a] : rank[b] < rank[a]) { sum += place[b]; n++; }
+          });
+        });
+        key[a] = n ? sum / n : place[a];
+      });
+      layer.sort(function (a, b) { return key[a] - key[b] || place[a] - place[b]; });
+      number(layer);
+    }
+    for (var pass = 0; pass < 4; pass++) {
+      for (i = 1; i < layers.length; i++) { sweep(layers[i], false); }
+      for (i = layers.length - 2; i >= 0; i--) { sweep(layers[i], true); }
+    }
+    var perLine = Math.max(8, Math.ceil(Math.sqrt(N * 2)));
+    var pos = {}, y = 0;
+    layers.forEach(function (layer) {
+      var width = Math.min(layer.length, perLine);
+      layer.forEach(function (a, k) {
+        var line = Math.floor(k / perLine), col = k % perLine;
+        pos[nodes[a].id()] = { x: (col - (width - 1) / 2) * 150, y: y + line * 45 };
+      });
+      y += Math.ceil(layer.length / perLine) * 45 + 90;
+    });
+    return pos;
+  }
   function runLayout() {
     var name = currentLayout();
-    var opts;
-    if (name === "dagre" && typeof cytoscapeDagre !== "undefined") {
+    var opts, pos;
+    if (name === "dagre" && typeof cytoscapeDagre !== "undefined" &&
+        shown(cy.nodes()).length <= DAGRE_MAX) {
       opts = { name: "dagre", rankDir: "TB", nodeSep: 20, rankSep: 70, animate: false };
     } else {
-      var pos = name === "time" ? timelinePositions() : byLevelPositions();
+      pos = name === "time" ? timelinePositions() : name === "dagre" ? treePositions() :
+        byLevelPositions();
       opts = { name: "preset", positions: function (n) { return pos[n.id()] || { x: 0, y: 0 }; },
                animate: cy.nodes().length < 300, animationDuration: 250 };
     }
+    window.__explorer.layout = opts.name === "dagre" ? "dagre" : name === "dagre" ? "tree" : name;
     var lay = shown(cy.elements()).layout(Object.assign(opts, { fit: true, padding: 40 }));
     lay.one("layoutstop", function () {
       // A few nodes fitted to the whole canvas look enormous: cap the zoom.
@@ -233,15 +343,17 @@
     applyFilters();
     var docs = cy.nodes().filter(function (n) { return n.data("kind") !== "body"; })
       .sort(function (a, b) { return collator.compare(String(a.data("label")), String(b.data("label"))); });
+    var options = document.createDocumentFragment();
+    docs.forEach(function (n) {
+      var o = document.createElement("option");
+      o.value = n.id(); o.textContent = n.data("label");
+      options.appendChild(o);
+    });
     ["ex-from", "ex-to"].forEach(function (id) {
       var sel = document.getElementById(id);
       var keep = sel.value;
       sel.textContent = "";
-      docs.forEach(function (n) {
-        var o = document.createElement("option");
-        o.value = n.id(); o.textContent = n.data("label");
-        sel.appendChild(o);
-      });
+      sel.appendChild(options.cloneNode(true));
       if (keep) { sel.value = keep; }
     });
     countEl.textContent = cy.nodes().length + " / " + cy.edges().length;
