@@ -35,16 +35,20 @@ SELECT ?doc ?label ?date WHERE {
 @bp.route("/index.json")
 def home() -> Response:
     ix = pages.index()
+    # whether the analytics read the catalog yet (after a start it first checks the store
+    # for changes made meanwhile: seconds at 100k documents, when they ask the store)
+    state_ = {"ready": ix.catalog.ready, "current": ix.catalog.current()}
     if not ix.catalog.ready:
         # The first build of a large store's catalog: the same counts asked of the store
         # take a minute and hundreds of MB per request (at 100k documents), so the page
         # says the index is being built instead; small stores are built before it answers.
-        return page("home.html", {"building": True, "stats": None, "by_level": [],
-                                  "top": [], "sources": [], "last_ingest": None})
+        return page("home.html", {"building": True, "catalog": state_, "stats": None,
+                                  "by_level": [], "top": [], "sources": [],
+                                  "last_ingest": None})
     data = ix.catalog.summary()
     levels = data.pop("by_level")
     data["by_level"] = [{"level": lv, "n": levels.get(lv, 0)} for lv in LEVELS] if levels else []
-    return page("home.html", {"building": False, **data})
+    return page("home.html", {"building": False, "catalog": state_, **data})
 
 
 def _int_arg(name: str, default: int) -> int:

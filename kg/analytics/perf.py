@@ -123,6 +123,8 @@ def pages(store_dir: str, targets: dict[str, str], *, repeats: int,
     try:
         rows.append({"what": "cold start (to the first SPARQL answer)",
                      "ms": server.wait(timeout) * 1000})
+        rows.append({"what": "catalog checked against the store after the start",
+                     "ms": server.wait_catalog(timeout) * 1000})
         for name, path in targets.items():
             first, status, size = _get(server.url + path, timeout)
             times = [_get(server.url + path, timeout)[0] for _ in range(repeats)]

@@ -327,6 +327,7 @@ def test_search_and_home_say_so_while_the_catalog_is_first_built(sample_store, m
         monkeypatch.setattr("kg.query.Queries.stats", lambda self: asked.append(1))
         home = client.get("/index.json").get_json()
         assert home["building"] is True and home["stats"] is None and not asked
+        assert home["catalog"] == {"ready": False, "current": False}
         assert "index is being built" in html(client.get("/?lang=en"))
     finally:
         release.set()
@@ -338,3 +339,4 @@ def test_search_and_home_say_so_while_the_catalog_is_first_built(sample_store, m
     assert data["hits"][0]["ident"] == "97/2019/QH14"
     home = client.get("/index.json").get_json()     # from the catalog: still not asked
     assert home["building"] is False and home["stats"]["documents"] >= 4 and not asked
+    assert home["catalog"] == {"ready": True, "current": True}
