@@ -5,6 +5,7 @@ downloaded one. Screenshots go to test-artifacts/browser/.
 """
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kg.bench.explorer import CHROMIUM_ARGS  # the one list of the flags this machine needs
+from kg.store.base import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -26,20 +28,14 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The app over the samples and the hostile texts, served by waitress on 127.0.0.1."""
+@contextlib.contextmanager
+def serving(store: Store) -> Iterator[str]:
+    """The app over `store`, served by waitress on 127.0.0.1 (a free port) in a thread;
+    the store is closed afterwards."""
     from waitress.server import create_server
 
-    from kg.ingest import Pipeline
-    from kg.store import open_store
-    from tests.conftest import SAMPLES
-    from tests.web.conftest import HOSTILE
     from web import create_app
 
-    store = open_store("memory")
-    report = Pipeline(store, base_iri=BASE).ingest_paths([SAMPLES, *HOSTILE])
-    assert not report.failed, report.failed
     app = create_app({"KG_STORE_OBJECT": store, "KG": {"store": "memory", "base_iri": BASE}})
     srv = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -50,6 +46,21 @@ def server() -> Iterator[str]:
         srv.close()
         thread.join(timeout=5)
         store.close()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The app over the samples and the hostile texts."""
+    from kg.ingest import Pipeline
+    from kg.store import open_store
+    from tests.conftest import SAMPLES
+    from tests.web.conftest import HOSTILE
+
+    store = open_store("memory")
+    report = Pipeline(store, base_iri=BASE).ingest_paths([SAMPLES, *HOSTILE])
+    assert not report.failed, report.failed
+    with serving(store) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

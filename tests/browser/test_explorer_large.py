@@ -6,13 +6,12 @@ down, and the explorer's features still work. Speed itself is measured by `kg be
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Iterator
 
 import networkx as nx
 import pytest
 
-from tests.browser.conftest import BASE, shot, wait_js
+from tests.browser.conftest import BASE, serving, shot, wait_js
 
 pytestmark = pytest.mark.browser
 
@@ -22,27 +21,16 @@ CY = "window.__explorer.cy"
 
 @pytest.fixture(scope="module")
 def big_server() -> Iterator[str]:
-    from waitress.server import create_server
-
     from kg.generate import generate, write_nquads
     from kg.store import open_store
-    from web import create_app
 
     dump = io.BytesIO()
     write_nquads(generate(DOCS, 1), dump, base_iri=BASE)
     dump.seek(0)
     store = open_store("memory")
     store.load(dump, "nq")
-    app = create_app({"KG_STORE_OBJECT": store, "KG": {"store": "memory", "base_iri": BASE}})
-    srv = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{srv.effective_port}"
-    finally:
-        srv.close()
-        thread.join(timeout=5)
-        store.close()
+    with serving(store) as url:
+        yield url
 
 
 def load_whole_graph(page, server: str) -> None:
