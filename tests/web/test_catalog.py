@@ -115,6 +115,26 @@ def test_cited_follows_links_added_and_removed(store):
     c.close()
 
 
+def test_most_linked_follows_the_store(store):
+    """The whole-graph view's answer is kept per catalog version: never from before."""
+    pipe = Pipeline(store, base_iri=BASE)
+    samples = sorted(SAMPLES.glob("*.txt"))
+    pipe.ingest_paths([samples[1]])
+    c = from_scratch(store)
+    first = c.most_linked(1000)
+    assert first[0] and c.most_linked(1000) == first
+    res = pipe.ingest_paths([samples[0], samples[2]])
+    c.update()
+    grown = c.most_linked(1000)
+    assert set(grown[0]) > set(first[0])
+    assert grown == from_scratch(store).most_linked(1000)
+    for r in res.ok:
+        pipe.remove_source(r.graph)
+    c.update()
+    assert c.most_linked(1000) == first
+    c.close()
+
+
 def test_catalog_persists_beside_an_on_disk_store(disk_store):
     Pipeline(disk_store, base_iri=BASE).ingest_paths([SAMPLES])
     c = from_scratch(disk_store)
