@@ -101,15 +101,21 @@ def _annotate(ix: SearchIndex, node: dict[str, Any], parent: str | None, directi
         node["evidence"] = evidence_href(e.source, e.start, e.end) if e else None
 
 
-def _annotate_tree(ix: SearchIndex, tree: dict[str, Any], direction: str) -> None:
-    """`_annotate` every node of a (capped) trace tree, their entries fetched at once."""
+def _tree_steps(tree: dict[str, Any]) -> list[tuple[dict[str, Any], str | None, int]]:
+    """Each node of a trace tree with its parent's IRI and its depth, depth first in the
+    tree's order (without recursion: a chain may be thousands deep)."""
     steps: list[tuple[dict[str, Any], str | None, int]] = []
     stack: list[tuple[dict[str, Any], str | None, int]] = [(tree, None, 0)]
     while stack:
         n, parent, depth = stack.pop()
         steps.append((n, parent, depth))
-        stack.extend((c, n["iri"], depth + 1) for c in n.get("children", ()))
-    _annotate_steps(ix, steps, direction)
+        stack.extend((c, n["iri"], depth + 1) for c in reversed(n.get("children", ())))
+    return steps
+
+
+def _annotate_tree(ix: SearchIndex, tree: dict[str, Any], direction: str) -> None:
+    """`_annotate` every node of a (capped) trace tree, their entries fetched at once."""
+    _annotate_steps(ix, _tree_steps(tree), direction)
 
 
 def _annotate_steps(ix: SearchIndex, steps: list[tuple[dict[str, Any], str | None, int]],
@@ -294,20 +300,16 @@ def trace_view(node: str, page: int, per_page: int = NODES_PER_PAGE) -> dict[str
     ix = index()
     entry = ix.by_node.get(node)
     down = trace_down(analytics_store(), node)
-    rows: list[tuple[dict[str, Any], str | None, int]] = []
-    stack: list[tuple[dict[str, Any], str | None, int]] = [(down["tree"], None, 0)]
-    while stack:      # depth first without recursion: a chain may be thousands deep
-        n, parent, depth = stack.pop()
-        rows.append((n, parent, depth))
-        stack.extend((c, n["iri"], depth + 1) for c in reversed(n.get("children", ())))
+    rows = _tree_steps(down["tree"])
     pages = max(1, -(-len(rows) // per_page))
     if not 1 <= page <= pages:
         raise InputError(f"page {page} does not exist: the trace has {pages} pages")
     shown = rows[(page - 1) * per_page:page * per_page]
-    _annotate_steps(ix, shown, "down")
+    _annotate_steps(ix, shown, "down")      # the tree's own nodes: drawn below as they are
+    issuers = ix.catalog.entries(entry.issuers if entry else [])
     out: dict[str, Any] = {
         "iri": node, "label": entry.label if entry else node,
-        "issuers": [{"iri": b, "label": ix.by_node[b].label if b in ix.by_node else b}
+        "issuers": [{"iri": b, "label": issuers[b].label if b in issuers else b}
                     for b in (entry.issuers if entry else [])],
         "date": entry.date if entry else None, "counts": down["counts"],
         "page": page, "pages": pages, "per_page": per_page, "total": len(rows),
@@ -318,7 +320,6 @@ def trace_view(node: str, page: int, per_page: int = NODES_PER_PAGE) -> dict[str
         out["display"] = set_label({"label": out["label"],
                                     "issuers": [i["label"] for i in out["issuers"]]})
     if len(rows) <= per_page:
-        _annotate_tree(ix, down["tree"], "down")
         out["tree"] = down["tree"]
     return out
 
