@@ -150,12 +150,14 @@ def serve(c: Context, host: str | None, port: int | None, threads: int) -> None:
     """Serve the web UI and the SPARQL endpoint (waitress, a production WSGI server)."""
     from waitress import serve as waitress_serve
 
+    from kg.runtime import settle
     from web import create_app  # the one place the core reaches the web layer, lazily
     from web.sparql import warm
 
     c.settings.update({k: v for k, v in {"host": host, "port": port}.items() if v})
     app = create_app({"KG": c.settings})
     warm(app)  # query workers start now, not on the first query
+    settle()
     h, p = c.settings["host"], int(c.settings["port"])
     click.echo(f"serving on http://{h}:{p}/  (SPARQL endpoint http://{h}:{p}/sparql)")
     waitress_serve(app, host=h, port=p, threads=threads, ident="kg")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.analytics import queries as q
-from kg.analytics.common import collect_docs, doc_sort_key, exists, level_label, level_rank, public
+from kg.analytics.common import doc_sort_key, documents, exists, level_label, level_rank, public
 from kg.errors import NotFound
 from kg.query import iri
 from kg.store.base import Store
@@ -63,7 +63,7 @@ def applies_to(store: Store, body: str) -> dict[str, Any]:
     # the body's own documents never bind it, even when a chain comes back to them
     own = {r["d"] for r in q.issued_by(store, [body])}
     acted = acted_on(store, body)
-    docs = collect_docs(store, q.doc_facts(store, [*direct, *chained]))
+    docs = documents(store, [*direct, *chained])
     out = []
     for d in docs.values():
         if d["iri"] in own:

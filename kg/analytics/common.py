@@ -1,7 +1,8 @@
 """What every analysis shares: documents gathered from query rows, lags, finding a node."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -45,12 +46,79 @@ def lag_days(later: str | None, earlier: str | None) -> int | None:
 
 def collect_docs(store: Store, facts: list[tuple[str, str, Any]],
                  nodes: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
-    """Facts `(document, column, value)` → one record per document, issuers described;
-    each of `nodes` gets a record even with no fact (a document known by its IRI only).
+    """Facts `(document, column, value)` → one record per document, issuers described
+    (their label and level asked of the store); each of `nodes` gets a record even with no
+    fact (a document known by its IRI only). See `records`."""
+    found = _gather(facts, nodes)
+    issuers = {i for f in found.values() for i in f.get("issuer", ())}
+    return _records(found, q.body_facts(store, issuers, ("label", "level")))
+
+
+def records(facts: list[tuple[str, str, Any]], bodies: Iterable[dict[str, Any]],
+            nodes: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+    """`collect_docs` with the issuers' rows (`queries.body_facts`, label and level) given.
 
     Several sources may give several dates: the earliest is kept and the others listed.
     A document's level is the most central of its issuers' levels.
     """
+    return _records(_gather(facts, nodes), bodies)
+
+
+def documents(store: Store, nodes: Iterable[str], *, every: bool = False
+              ) -> dict[str, dict[str, Any]]:
+    """The records (`records`) of documents `nodes`, in that order: those the store's
+    projection keeps when it is current, else built from the store's facts. With `every`,
+    a node with no fact gets a record too (a document known by its IRI only)."""
+    nodes = list(dict.fromkeys(nodes))
+    kept = store.projection.records(nodes) if store.projection is not None else None
+    if kept is None:
+        found = collect_docs(store, q.doc_facts(store, nodes), nodes if every else ())
+    else:
+        found = kept
+        if every:
+            found.update(records([], (), [n for n in nodes if n not in kept]))
+    return {n: found[n] for n in nodes if n in found}
+
+
+def closure_documents(store: Store, start: str, rels: Sequence[str], *, direction: str
+                      ) -> tuple[list[str], list[tuple[str, str, str]], dict[str, dict[str, Any]]]:
+    """`queries.closure` from `start`, with the records of the documents reached (every
+    one, as `documents(..., every=True)`): from the projection in one walk when current."""
+    start = iri(start)
+    kept = store.projection.closure([start], rels, direction, with_records=True) \
+        if store.projection is not None else None
+    if kept is None:
+        order, edges = q.closure(store, start, rels, direction=direction)
+        return order, edges, documents(store, order, every=True)
+    order, edges, found = kept
+    missing = [n for n in order if n not in found]
+    if missing:
+        found.update(records([], (), missing))
+    return order, edges, {n: found[n] for n in order}
+
+
+def pack_record(d: dict[str, Any]) -> str:
+    """A record (`records`) as compact JSON, for a projection to keep (`unpack_record`)."""
+    return json.dumps([d["id"], d["label"], d["date"], d["count"], d["type"], d["status"],
+                       [[i["iri"], i["label"], i["level"]] for i in d["issuers"]], d["level"],
+                       d.get("other_dates")], ensure_ascii=False, separators=(",", ":"))
+
+
+def unpack_record(node: str, text: str) -> dict[str, Any]:
+    """The record of `node` that `pack_record` kept."""
+    ident, label, date_, count, type_, status, issuers, level, other = json.loads(text)
+    d = {"iri": node, "id": ident, "label": label, "date": date_, "count": count,
+         "type": type_, "status": status,
+         "issuers": [{"iri": i, "label": lb, "level": lv} for i, lb, lv in issuers],
+         "level": level}
+    if other:
+        d["other_dates"] = other
+    d["is_set"] = ident is None
+    return d
+
+
+def _gather(facts: list[tuple[str, str, Any]], nodes: Iterable[str]
+            ) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for n in nodes:
         found.setdefault(n, {})
@@ -64,9 +132,13 @@ def collect_docs(store: Store, facts: list[tuple[str, str, Any]],
             f.setdefault("issuer", {})[v] = None     # ordered, no repeats
         elif k not in f:
             f[k] = v
+    return found
+
+
+def _records(found: dict[str, dict[str, Any]], body_rows: Iterable[dict[str, Any]]
+             ) -> dict[str, dict[str, Any]]:
     bodies: dict[str, dict[str, Any]] = {}
-    for r in q.body_facts(store, {i for f in found.values() for i in f.get("issuer", ())},
-                          ("label", "level")):
+    for r in body_rows:
         bodies.setdefault(r["b"], {"label": r.get("label"), "level": q.level_key(r.get("level"))})
     docs: dict[str, dict[str, Any]] = {}
     for n, f in found.items():

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 import networkx as nx
 
 from kg.analytics import queries as q
-from kg.analytics.common import collect_docs
+from kg.analytics.common import documents
 from kg.errors import InputError
 from kg.store.base import Store
 
@@ -48,7 +48,7 @@ def document_graph(store: Store, *, root: str | None = None, up: bool = False,
     nodes = sorted(g.nodes)
     for i in range(0, len(nodes), _CHUNK):
         chunk = nodes[i:i + _CHUNK]
-        for d in collect_docs(store, q.doc_facts(store, chunk)).values():
+        for d in documents(store, chunk).values():
             g.nodes[d["iri"]].update(_attrs(d))
     return g
 

@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="time the analytics with the store's catalog, as kg serve runs them")
     args = ap.parse_args(argv)
 
+    from kg.runtime import settle
     from kg.store.oxigraph import OxigraphStore
 
     store = OxigraphStore(str(Path(args.store)))
@@ -176,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         root, n_root = (args.root, -1) if args.root else pick_root(store)
         body, n_body = (args.body, -1) if args.body else pick_ward(store)
         picked_s = time.perf_counter() - t
+        settle()                     # as kg serve does once started
         rows, leaf = analytics(store, root=root, body=body, leaf=args.leaf,
                                repeats=args.repeats)
         ident = q.select(store, f"SELECT ?id WHERE {{ <{q.iri(root)}> eli:id_local ?id }}")

@@ -213,9 +213,15 @@ def body_facts(store: Store, bodies: Iterable[str], columns: Sequence[str] = ()
     bodies = list(bodies)
     if not bodies:
         return []
+    return merge_facts(_facts(store, "body", bodies, columns), "b")
+
+
+def merge_facts(rows: Iterable[tuple[str, str, Any]], var: str) -> list[dict[str, Any]]:
+    """Fact rows `(node, column, value)` → one dict per node (the node under `var`), with
+    the first value of each column."""
     merged: dict[str, dict[str, Any]] = {}
-    for b, k, v in _facts(store, "body", bodies, columns):
-        merged.setdefault(b, {"b": b}).setdefault(k, v)
+    for n, k, v in rows:
+        merged.setdefault(n, {var: n}).setdefault(k, v)
     return list(merged.values())
 
 

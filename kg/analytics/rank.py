@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analytics import queries as q
-from kg.analytics.common import collect_docs, level_rank, public
+from kg.analytics.common import documents, level_rank, public
 from kg.store.base import Store
 
 
@@ -108,7 +108,7 @@ def rank(store: Store, *, top: int = 20, rels: Sequence[str] = q.ALL_RELATIONS,
         comms = sorted((sorted(c, key=lambda n: (-pr[n], n)) for c in found if len(c) > 1),
                        key=lambda c: (-len(c), c[0]))[:top]
     wanted = {n for lst in tops.values() for n, _ in lst} | {n for c in comms for n in c[:5]}
-    docs = collect_docs(store, q.doc_facts(store, wanted))
+    docs = documents(store, wanted)
 
     def describe(n: str, score: float, key: str) -> dict[str, Any]:
         d = public(docs.get(n, {"iri": n}), "iri", "id", "label", "date", "level")

@@ -16,7 +16,7 @@ import networkx as nx
 from kg.analytics import queries as q
 from kg.analytics.common import (
     LEVEL_ORDER,
-    collect_docs,
+    closure_documents,
     doc_sort_key,
     exists,
     level_label,
@@ -32,9 +32,8 @@ def _closure(store: Store, doc: str, rels: Sequence[str], direction: str
              ) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str]]]:
     """Documents of the trace and the edges among them, (acting doc, rel, object)."""
     doc = iri(doc)
-    order, edges = q.closure(store, doc, rels, direction=direction)
     # a document known by its IRI only still takes its place in the trace
-    docs = collect_docs(store, q.doc_facts(store, order), order)
+    order, edges, docs = closure_documents(store, doc, rels, direction=direction)
     if len(order) == 1 and not any(docs[doc].get(k) for k in ("id", "label", "issuers")) \
             and not exists(store, doc):
         raise NotFound(f"no document {doc}")

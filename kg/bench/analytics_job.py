@@ -15,6 +15,7 @@ import time
 def main(store_dir: str, params_file: str, n: int, catalog: bool) -> None:
     from kg.analytics import applies_to, trace_down, trace_up
     from kg.catalog import Catalog
+    from kg.runtime import settle
     from kg.store.oxigraph import OxigraphStore
 
     p = json.loads(open(params_file, encoding="utf-8").read())
@@ -23,6 +24,7 @@ def main(store_dir: str, params_file: str, n: int, catalog: bool) -> None:
         store.projection = Catalog(store).sync()
         if not store.projection.current():
             raise SystemExit("the catalog is not current")
+    settle()      # as kg serve does once started
     out = {}
     for name, fn, args in (("trace_down", trace_down, p["roots"]),
                            ("trace_up", trace_up, p["leaves"]),

@@ -51,11 +51,13 @@ class SourceInfo:
 class Projection(Protocol):
     """What `Store.projection` offers (see kg.analytics.queries for the row shapes)."""
 
-    def closure(self, starts: list[str], rels: Sequence[str], direction: str
-                ) -> tuple[list[str], list[tuple[str, str, str]]] | None: ...
+    def closure(self, starts: list[str], rels: Sequence[str], direction: str, *,
+                with_records: bool = False) -> tuple[Any, ...] | None: ...
 
     def facts(self, kind: str, nodes: list[str], columns: Sequence[str] = ()
               ) -> list[tuple[str, str, Any]] | None: ...
+
+    def records(self, nodes: list[str]) -> dict[str, dict[str, Any]] | None: ...
 
 
 def write_original(folder: Path, sha256: str, data: bytes) -> None:

@@ -37,13 +37,13 @@ def _with_catalog(store: Store) -> Catalog:
 
 def _calls(catalog: Catalog) -> dict[str, int]:
     """Count the projection's answers (None answers included)."""
-    counts = {"closure": 0, "facts": 0, "answered": 0}
-    for name in ("closure", "facts"):
+    counts = {"closure": 0, "facts": 0, "records": 0, "answered": 0}
+    for name in ("closure", "facts", "records"):
         real = getattr(catalog, name)
 
-        def wrapped(*a: Any, _real: Any = real, _name: str = name) -> Any:
+        def wrapped(*a: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
             counts[_name] += 1
-            found = _real(*a)
+            found = _real(*a, **kw)
             counts["answered"] += found is not None
             return found
         setattr(catalog, name, wrapped)
@@ -117,6 +117,46 @@ def test_a_catalog_behind_the_store_is_not_used(chain_store) -> None:
         assert catalog.current()
         assert str(new) in trace_down(chain_store, root)["nodes"]
         assert calls["answered"] >= 1
+    finally:
+        chain_store.projection = None
+        catalog.close()
+
+
+def _source(store: Store, name: str, triples: list[tuple[Any, Any, Any]]) -> None:
+    """`triples` as the source graph `name`, described as the emitter describes one."""
+    src = URIRef(f"https://w3id.org/vnkg/id/source/{name}")
+    act = URIRef(f"https://w3id.org/vnkg/id/activity/{name}")
+    store.replace_graph(src, [*triples, (src, RDF.type, KG.Source),
+                              (src, PROV.wasGeneratedBy, act),
+                              (act, PROV.endedAtTime, Literal(datetime.now(UTC).isoformat(),
+                                                              datatype=XSD.dateTime))])
+
+
+def test_kept_records_follow_an_issuer_described_by_another_source(chain_store) -> None:
+    """A document's kept record names its issuer's label and level: a source that only
+    describes the issuer (the document's own source untouched) must refresh it, and the
+    document's entry (its issuers, level, words) with it."""
+    from kg.ns import ELI, LEVEL, SKOS
+
+    doc = URIRef("https://w3id.org/vnkg/id/doc/7-kh-ubnd/2024")
+    body = URIRef("https://w3id.org/vnkg/id/body/ubnd/xa-thu")
+    _source(chain_store, "doc", [(doc, RDF.type, KG.Document),
+                                 (doc, ELI.id_local, Literal("7/KH-UBND")),
+                                 (doc, ELI.passed_by, body)])
+    catalog = _with_catalog(chain_store)
+    try:
+        before = catalog.records([str(doc)])[str(doc)]
+        assert before["issuers"] == [{"iri": str(body), "label": None, "level": None}]
+        _source(chain_store, "body", [(body, RDF.type, KG.Body), (body, KG.level, LEVEL.commune),
+                                      (body, SKOS.prefLabel, Literal("UBND xã Thử"))])
+        catalog.sync()
+        after = catalog.records([str(doc)])[str(doc)]
+        assert after["issuers"] == [{"iri": str(body), "label": "UBND xã Thử",
+                                     "level": "commune"}]
+        assert after["level"] == "commune"
+        fresh = Catalog(chain_store, check_every=0.0).sync()
+        assert catalog.snapshot() == fresh.snapshot()
+        fresh.close()
     finally:
         chain_store.projection = None
         catalog.close()
