@@ -35,4 +35,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(ld.bp)
     app.register_blueprint(ontology.bp)
+    sparql.yield_to_requests(app)
     return app

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Blueprint, Response, current_app, redirect, request
+from flask import Blueprint, Flask, Response, current_app, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from kg.errors import KGError, QueryError
@@ -42,6 +42,21 @@ def service() -> SparqlService:
                 st = state()
                 ext["kg_sparql"] = SparqlService(st.store, st.settings)
     return ext["kg_sparql"]
+
+
+def yield_to_requests(app: Flask) -> None:
+    """While the app serves any request, runaway SPARQL queries stand still
+    (`SparqlService.serving`): pages and quick queries keep their latency beside them."""
+    inner = app.wsgi_app
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        svc = app.extensions.get("kg_sparql")
+        if svc is None:
+            return inner(environ, start_response)
+        with svc.serving():
+            return inner(environ, start_response)
+
+    app.wsgi_app = wsgi  # type: ignore[method-assign]
 
 
 def warm(app: Any) -> None:

@@ -1,6 +1,7 @@
 """The SPARQL service over one store: check, limit, run, serialize (no HTTP here)."""
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,13 @@ class SparqlService:
                 if self._runner is None:
                     self._runner = make_runner(self.store, self.settings)
         return self._runner
+
+    def serving(self) -> contextlib.AbstractContextManager[None]:
+        """Wrap the serving of a request: runaway queries stand still meanwhile
+        (`kg.sparql.runner.Yielding`); nothing to do before the runner exists or for
+        runners without worker processes."""
+        yielding = getattr(self._runner, "yielding", None)
+        return yielding.serving() if yielding is not None else contextlib.nullcontext()
 
     @property
     def updates_enabled(self) -> bool:

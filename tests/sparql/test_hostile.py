@@ -268,7 +268,10 @@ def _p99(values: list[float]) -> float:
     return sorted(values)[max(0, int(len(values) * 0.99) - 1)]
 
 
-ROUNDS = 5
+# Turns of alone-then-beside, and requests in each: the p99 of 500 is the 5th slowest,
+# not thrown by one hiccup of the virtual machine (200 made it the 2nd).
+ROUNDS = 7
+SAMPLES = 500
 
 # Hostile clients in a process of their own (their HTTP work must not share the test's
 # interpreter with the benign client and the server): each thread sends its query again
@@ -296,12 +299,15 @@ for t in threads:
 """
 
 
-# Issue #10's goal for the ratio of the benign p99 beside hostile queries to alone. On a
-# quiet machine the median of the turns stays near 1×; while other jobs take the cores,
-# single turns reach 4-15× and the median 2-4×, so the ratio is reported (printed and in
-# test-artifacts/hostile.json), not asserted: an assertion would fail with the neighbours'
-# load, not with this code.
+# Issue #10's goal for the ratio of the benign p99 beside hostile queries to alone, and
+# the ratio asserted. Measured here (median of the turns, 500 requests each): with runaway
+# queries only demoted to SCHED_IDLE, 5.2-6.8×; since they also stand still while anything
+# else is served (kg.sparql.runner.Yielding), 2.4-2.9× (p90 as alone). What is left is in
+# the HTTP server's own thread hand-offs, beside the attackers' stream of 429 answers, not
+# in the queries. So the goal is reported (printed and in test-artifacts/hostile.json) and
+# the guard, which fails without Yielding, is asserted.
 GOAL_RATIO = 2.0
+GUARD_RATIO = 4.0
 
 
 def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory) -> None:
@@ -311,8 +317,8 @@ def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory
 
     The machine is shared and noisy, so alone and beside are measured in turns, ROUNDS
     times; the median of the turns' ratios is reported against the 2× goal (printed, and
-    written to test-artifacts/hostile.json). Asserted: every turn's p99 beside stays far
-    below the time limit (an eighth of it)."""
+    written to test-artifacts/hostile.json) and held to GUARD_RATIO; every turn's p99
+    beside must stay far below the time limit (an eighth of it)."""
     limit = 1.0
     server = live_factory(query_timeout=limit, query_workers=3, client_concurrency=2)
     _add_bulk(server.store)
@@ -322,12 +328,12 @@ def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory
     all_alone: list[float] = []
     all_beside: list[float] = []
     for _ in range(ROUNDS):
-        alone = _benign_latencies(server, 200)
+        alone = _benign_latencies(server, SAMPLES)
         attackers = subprocess.Popen([sys.executable, "-c", ATTACKERS, str(port),
                                       CROSS, REGEX, CROSS, REGEX], stdin=subprocess.PIPE)
         try:
             time.sleep(0.3)
-            beside = _benign_latencies(server, 200)
+            beside = _benign_latencies(server, SAMPLES)
         finally:
             assert attackers.stdin is not None
             attackers.stdin.close()
@@ -349,6 +355,7 @@ def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory
     out.mkdir(exist_ok=True)
     (out / "hostile.json").write_text(json.dumps(report, indent=1))
     print("benign beside hostile:", report)
+    assert median <= GUARD_RATIO, report
 
 
 def _add_bulk(store) -> None:
