@@ -87,8 +87,10 @@ ROWS = 5000
 #: Matches scored and faceted exactly in Python; more are ranked by SQL (exact number
 #: first, then in-degree and date) and faceted by SQL.
 SCORE_CAP = 5000
-#: An update touching more than this share of the graphs rebuilds everything.
+#: An update touching more than this share of the graphs (and more than REBUILD_MIN)
+#: rebuilds everything.
 REBUILD_SHARE = 0.5
+REBUILD_MIN = 50
 #: Matches up to this many are sorted for a page; more are walked in rank order.
 SORT_CAP = 50000
 #: Search answers kept per catalog version (repeated and paged searches).
@@ -225,7 +227,7 @@ class Catalog:
         self.path = Path(path) if path else self._default_path()
         self._local = threading.local()
         self._conns: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()           # one writer in this process
+        self._lock = threading.RLock()   # one writer in this process (update may build)
         self._job: _Job | None = None
         self._checked = -1e18
         self._synced: Any = None                 # fingerprint the catalog was synced at
@@ -387,7 +389,9 @@ class Catalog:
                     self._start(None, waited=self.ready)      # the worker looks
                 else:
                     fp = self._fingerprint()
-                    if fp != self._synced or not self.ready:
+                    if self._synced is None and self.ready and self._vouched():
+                        self._synced = fp     # unwritten since this file's last sync
+                    elif fp != self._synced or not self.ready:
                         # The first look at a catalog left by an earlier run only checks
                         # for changes made meanwhile: nobody waits for it.
                         self._start(fp, waited=self._synced is None and self.ready)
@@ -469,10 +473,25 @@ class Catalog:
 
     # -- writing -------------------------------------------------------------------------
 
+    def _vouched(self) -> bool:
+        """Whether the store vouches that nothing was written to it since this catalog
+        file was last brought up to date, by this process or an earlier one (its
+        generation token is the one kept then): a restart needs no look at the store."""
+        gen = self.store.generation()
+        return gen is not None and gen == self._meta("generation")
+
+    def _keep_generation(self, db: sqlite3.Connection, before: str | None) -> None:
+        """After a build or update that began when the store's token was `before`: keep
+        it, unless a write came meanwhile (or the store has none)."""
+        after = self.store.generation()
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)",
+                   (before if before is not None and before == after else "",))
+
     def build(self) -> None:
         """Everything from scratch: nodes listed by type, then derived in VALUES batches
         (memory stays flat however big the store)."""
         t0 = time.monotonic()
+        before = self.store.generation()
         with self._writer() as db:
             with _transaction(db):
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('built', '0')")
@@ -484,6 +503,7 @@ class Catalog:
             # build for when another connection keeps the database busy
             with contextlib.suppress(sqlite3.OperationalError):
                 db.execute("PRAGMA optimize")
+            self._keep_generation(db, before)
             self.version += 1
         log.info("catalog built in %.1f s: %s", time.monotonic() - t0, self.path)
 
@@ -522,6 +542,7 @@ class Catalog:
     def update(self) -> dict[str, int]:
         """Re-derive what the source graphs added, changed or removed since the last sync
         touch; returns how many graphs of each kind."""
+        before = self.store.generation()
         with self._writer() as db:
             if self._meta("built", db) != "1":
                 self.build()
@@ -535,12 +556,15 @@ class Catalog:
             touched = added + removed + changed
             counts = {"added": len(added), "removed": len(removed), "changed": len(changed)}
             if not touched:
+                self._keep_generation(db, before)
                 return counts
-            if len(touched) > REBUILD_SHARE * max(len(now), len(old), 1) and len(touched) > 50:
+            if len(touched) > REBUILD_SHARE * max(len(now), len(old), 1) and \
+                    len(touched) > REBUILD_MIN:
                 self.build()
                 return {**counts, "rebuilt": 1}
             for chunk in _batches(touched, 2000):
                 self._update_graphs(db, chunk, {g: now[g] for g in chunk if g in now})
+            self._keep_generation(db, before)
             self.version += 1
             return counts
 

@@ -88,15 +88,12 @@ class SparqlService:
         guard.check_update(text, max_length=int(self.settings["max_query_length"]),
                            service_allow=tuple(self.settings["service_allow"]))
         text = guard.add_using(text, using=using or [], using_named=using_named or [])
-        ox_store = getattr(self.store, "ox", None)
-        if ox_store is None:
+        if getattr(self.store, "ox", None) is None:
             raise StoreError("SPARQL Update through this endpoint needs the embedded store")
         try:
-            ox_store.update(text, base_iri=base_iri)
+            self.store.update(text, base_iri=base_iri)
         except SyntaxError as e:
             raise QueryError(str(e)) from e
-        except OSError as e:
-            raise StoreError(f"the update failed: {e}") from e
         self.runner.changed()
 
     def description(self, *, endpoint: str, accept: str | None,

@@ -144,6 +144,13 @@ class Store(abc.ABC):
         """Copy the store to `target` while it keeps serving."""
         raise NotImplementedError(f"{type(self).__name__} has no backup")
 
+    def generation(self) -> str | None:
+        """A token that changes (durably) before any write to the store lands, so that
+        an index built beside it can tell, even after a restart, that the store is as it
+        was (kg.catalog). None when the store cannot vouch for one: then it is compared by
+        its contents."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files and connections."""
 

@@ -1,7 +1,8 @@
 """The embedded store: pyoxigraph (RocksDB) on disk, or in memory for tests.
 
 Layout of a store folder: `oxigraph/` the database, `originals/` the sources' original
-bytes named by their SHA-256, so that `kg reindex` never needs to fetch anything again.
+bytes named by their SHA-256, so that `kg reindex` never needs to fetch anything again,
+`generation` the token of `Store.generation`.
 
 Each source's statements live in its named graph; the default graph holds their merge,
 a set, kept current in the same transaction as every write. pyoxigraph's "default graph
@@ -11,9 +12,12 @@ answers as RDF's merge does, once, and is what every query reads.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -32,6 +36,9 @@ from kg.store.base import (
     value,
     write_original,
 )
+
+#: The file of a store folder holding its generation token (`Store.generation`).
+GENERATION = "generation"
 
 _FORMATS = {
     "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TURTLE,
@@ -106,6 +113,11 @@ class OxigraphStore(Store):
         self.path = Path(path) if path else None
         self._originals: dict[str, bytes] = {}
         self.read_only = read_only
+        self._gen_lock = threading.Lock()
+        self._writing = 0
+        # whether the token may have been seen since the last bump (by this process or,
+        # before it started, by another): the next write must bump it first
+        self._observed = True
         try:
             if self.path is None:
                 self.ox = ox.Store()
@@ -136,40 +148,97 @@ class OxigraphStore(Store):
         body = _ntriples(statements)
         # One update request is one transaction: the drop, the insert and the merged
         # default graph's upkeep land together.
-        self._update(f"{_unmerge(g)} ; DROP SILENT GRAPH {g} ; "
+        self.update(f"{_unmerge(g)} ; DROP SILENT GRAPH {g} ; "
                      f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} }} ; INSERT DATA {{\n{body}\n}}")
 
     def remove_graph(self, graph: URIRef) -> None:
         g = ox.NamedNode(str(graph))
-        self._update(f"{_unmerge(g)} ; DROP SILENT GRAPH {g}")
+        self.update(f"{_unmerge(g)} ; DROP SILENT GRAPH {g}")
 
     def merge_default_graph(self) -> None:
         """Rebuild the default graph as the merge of all named graphs (after a bulk load)."""
-        self.ox.clear_graph(ox.DefaultGraph())
-        self.ox.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
-                            for q in self.ox.quads_for_pattern(None, None, None)
-                            if not isinstance(q.graph_name, ox.DefaultGraph))
+        with self._writes():
+            self.ox.clear_graph(ox.DefaultGraph())
+            self.ox.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                                for q in self.ox.quads_for_pattern(None, None, None)
+                                if not isinstance(q.graph_name, ox.DefaultGraph))
 
-    def _update(self, update: str) -> None:
-        self._write(lambda: self.ox.update(update))
+    def update(self, update: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update (the endpoint's, already checked) as one transaction."""
+        self._write(lambda: self.ox.update(update, base_iri=base_iri))
 
     def _write(self, write: Callable[[], None]) -> None:
+        with self._writes():
+            try:
+                write()
+            except OSError as e:
+                raise StoreError(f"cannot write to store {self.location}: {e}") from e
+
+    @contextlib.contextmanager
+    def _writes(self) -> Iterator[None]:
+        """Around every write: the generation token changes first, and durably (a crash
+        after the write must never leave the token an index recorded before it); writes
+        that follow, unseen, leave it alone (one bump per ingest of many files)."""
+        with self._gen_lock:
+            self._writing += 1
+            try:
+                if self._observed and self.path is not None:
+                    self._bump()
+                    self._observed = False
+            except BaseException:
+                self._writing -= 1
+                raise
         try:
-            write()
+            yield
+        finally:
+            with self._gen_lock:
+                self._writing -= 1
+
+    def _bump(self) -> None:
+        target = self.path / GENERATION  # type: ignore[operator]
+        tmp = target.with_name(GENERATION + ".tmp")
+        try:
+            with open(tmp, "w", encoding="ascii") as f:
+                f.write(uuid.uuid4().hex)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+            fd = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         except OSError as e:
             raise StoreError(f"cannot write to store {self.location}: {e}") from e
+
+    def generation(self) -> str | None:
+        """`Store.generation`: the token in the store folder; None in memory, read-only
+        (another process may be writing) or while a write is under way."""
+        if self.path is None or self.read_only:
+            return None
+        with self._gen_lock:
+            if self._writing:
+                return None
+            self._observed = True
+            try:
+                return (self.path / GENERATION).read_text(encoding="ascii").strip() or None
+            except OSError:
+                return None
 
     def load(self, inp: BinaryIO, fmt: str, graph: URIRef | None = None) -> None:
         to_graph = ox.NamedNode(str(graph)) if graph else None
         if fmt not in DATASET_FORMATS and to_graph is None:
             raise StoreError(f"loading {fmt} needs a target graph")
         try:
-            was_empty = not self.raw_query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-            self.ox.bulk_load(inp, format=rdf_format(fmt), to_graph=to_graph)
-            # A dump of ours carries the merge in its default graph: loaded into an empty
-            # store it is complete as it is. Anything else gets the merge rebuilt.
-            if to_graph is not None or not was_empty or not self.raw_query("ASK { ?s ?p ?o }"):
-                self.merge_default_graph()
+            with self._writes():
+                was_empty = not self.raw_query(
+                    "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+                self.ox.bulk_load(inp, format=rdf_format(fmt), to_graph=to_graph)
+                # A dump of ours carries the merge in its default graph: loaded into an
+                # empty store it is complete as it is. Anything else gets the merge rebuilt.
+                if to_graph is not None or not was_empty or \
+                        not self.raw_query("ASK { ?s ?p ?o }"):
+                    self.merge_default_graph()
         except SyntaxError as e:
             raise StoreError(f"the {fmt} input does not parse: {e}") from e
         except OSError as e:

@@ -2,6 +2,7 @@
 search answer from it, pages work before the first build ends."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -147,6 +148,49 @@ def test_catalog_persists_beside_an_on_disk_store(disk_store):
     again.close()
 
 
+def test_an_update_touching_most_sources_rebuilds(store, generated, monkeypatch):
+    """More than half the sources new (and over REBUILD_MIN): the update builds from
+    scratch, in the same call (it once waited for its own lock there, forever)."""
+    import kg.catalog
+
+    monkeypatch.setattr(kg.catalog, "REBUILD_MIN", 10)
+    pipe = Pipeline(store, base_iri=BASE)
+    pipe.ingest_paths(generated[:3])
+    c = from_scratch(store)
+    pipe.ingest_paths(generated[3:])
+    out: dict = {}
+    t = threading.Thread(target=lambda: out.update(c.update()), daemon=True)
+    t.start()
+    t.join(120)
+    assert not t.is_alive(), "the update hung"
+    assert out.get("rebuilt") == 1
+    assert c.snapshot() == from_scratch(store).snapshot()
+    c.close()
+
+
+def test_a_restart_on_an_unwritten_store_needs_no_look_at_it(disk_store):
+    """The store's generation token, kept by the catalog at its last sync, tells a new
+    process that nothing changed: the catalog is current at once, no update is run. A
+    write made while no catalog was open is seen at the next start."""
+    pipe = Pipeline(disk_store, base_iri=BASE)
+    samples = sorted(SAMPLES.glob("*.txt"))
+    pipe.ingest_paths(samples[:2])
+    from_scratch(disk_store).close()
+
+    again = Catalog(disk_store, check_every=0)
+    again.refresh(wait=0)
+    assert again._job is None and again.current()
+    again.close()
+
+    pipe.ingest_paths(samples[2:3])              # written while no catalog is open
+    later = Catalog(disk_store, check_every=0)
+    later.refresh(wait=0)
+    assert later._job is not None                # it looks at the store
+    assert later._job.done.wait(60) and later.current()
+    assert later.snapshot() == from_scratch(disk_store).snapshot()
+    later.close()
+
+
 def test_lookups_before_the_first_build_come_from_the_store(sample_store):
     ready = from_scratch(sample_store)
     node = ready.search("171-KH/TU").hits[0]["node"]
@@ -192,6 +236,9 @@ class PlainStore:
 
     def iter_values(self, query: str):        # the interface's own, over `select`
         return Store.iter_values(self, query)  # type: ignore[arg-type]
+
+    def generation(self):                     # the interface's own: no token
+        return Store.generation(self)  # type: ignore[arg-type]
 
 
 def test_a_plain_store_gives_the_same_catalog(sample_store):
