@@ -53,7 +53,7 @@ def yield_to_requests(app: Flask) -> None:
         svc = app.extensions.get("kg_sparql")
         if svc is None:
             return inner(environ, start_response)
-        with svc.serving():
+        with svc.serving(environ.get("REMOTE_ADDR") or "unknown"):
             return inner(environ, start_response)
 
     app.wsgi_app = wsgi  # type: ignore[method-assign]

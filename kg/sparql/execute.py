@@ -40,7 +40,9 @@ class Job:
     max_rows: int = 10_000
     snapshot: str | None = None             # store folder a worker must read (workers only)
     low_priority: bool = False              # start at the lowest CPU priority (workers only)
+    yields: bool = False                    # run only while nothing else is served (workers)
     ran_long: bool = False                  # set by the runner: it ran past LONG_RUN
+    timed_out: bool = False                 # set by the runner: it was stopped at the limit
 
 
 class RowLimit(Exception):

@@ -4,7 +4,9 @@ As on the Wikidata Query Service, a client is its network address; one that runs
 queries at once, or has used its query time of the last minute, waits, so that it cannot
 starve the others. A client whose query ran long lately (past the runner's LONG_RUN, or
 to the time limit) has its next queries start at the lowest CPU priority, so that a stream
-of runaway queries does not take the cores from other clients even for a moment.
+of runaway queries does not take the cores from other clients even for a moment; one whose
+query was stopped at the time limit lately has them run only while the server has nothing
+else to do (kg.sparql.runner.Yielding).
 """
 from __future__ import annotations
 
@@ -32,26 +34,31 @@ class ClientLimiter:
         self.running: dict[str, int] = {}
         self.spent: dict[str, deque[tuple[float, float]]] = {}  # (ended at, seconds)
         self.total: dict[str, float] = {}  # the sum of each client's `spent` seconds
-        self.slow: dict[str, float] = {}  # client → when a query of its ran long, lately
+        # client → when a query of its ran long / was stopped at the time limit, lately
+        self.marks: dict[str, dict[str, float]] = {"slow": {}, "runaway": {}}
 
-    def mark_slow(self, client: str) -> None:
-        """A query of `client` ran long: its next ones start at low priority for a while."""
+    def mark(self, kind: str, client: str) -> None:
+        """A query of `client` ran long ("slow") or into the time limit ("runaway"): its
+        next ones are treated so for SLOW_FOR seconds."""
         now = time.monotonic()
         with self.lock:
-            if len(self.slow) > 10_000:  # many clients: keep only the recent ones
-                self.slow = {c: t for c, t in self.slow.items() if t > now - SLOW_FOR}
-            self.slow[client] = now
+            marks = self.marks[kind]
+            if len(marks) > 10_000:  # many clients: keep only the recent ones
+                marks = self.marks[kind] = {c: t for c, t in marks.items()
+                                            if t > now - SLOW_FOR}
+            marks[client] = now
 
-    def is_slow(self, client: str) -> bool:
-        """Whether a query of `client` ran long within the last SLOW_FOR seconds."""
-        at = self.slow.get(client)
+    def marked(self, kind: str, client: str) -> bool:
+        """Whether `client` got the mark `kind` within the last SLOW_FOR seconds."""
+        marks = self.marks[kind]
+        at = marks.get(client)
         if at is None:
             return False
         if at > time.monotonic() - SLOW_FOR:
             return True
         with self.lock:
-            if self.slow.get(client) == at:
-                del self.slow[client]
+            if marks.get(client) == at:
+                del marks[client]
         return False
 
     def _used(self, client: str, now: float) -> float:

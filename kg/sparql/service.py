@@ -40,12 +40,15 @@ class SparqlService:
                     self._runner = make_runner(self.store, self.settings)
         return self._runner
 
-    def serving(self) -> contextlib.AbstractContextManager[None]:
-        """Wrap the serving of a request: runaway queries stand still meanwhile
-        (`kg.sparql.runner.Yielding`); nothing to do before the runner exists or for
-        runners without worker processes."""
+    def serving(self, client: str) -> contextlib.AbstractContextManager[None]:
+        """Wrap the serving of a request of `client`: runaway queries stand still
+        meanwhile (`kg.sparql.runner.Yielding`), unless the client is one whose queries
+        ran into the time limit lately (its requests must not hold the others still, nor
+        its own); nothing to do before the runner exists or without worker processes."""
         yielding = getattr(self._runner, "yielding", None)
-        return yielding.serving() if yielding is not None else contextlib.nullcontext()
+        if yielding is None or self.limiter.marked("runaway", client):
+            return contextlib.nullcontext()
+        return yielding.serving()
 
     @property
     def updates_enabled(self) -> bool:
@@ -69,13 +72,16 @@ class SparqlService:
         if default_graphs or named_graphs:
             job.default_graphs = list(default_graphs or [])
             job.named_graphs = list(named_graphs or [])
-        job.low_priority = self.limiter.is_slow(client)
+        job.yields = self.limiter.marked("runaway", client)
+        job.low_priority = job.yields or self.limiter.marked("slow", client)
         with self.limiter.slot(client):
             try:
                 body = self.runner.run(job)
             finally:
                 if job.ran_long:
-                    self.limiter.mark_slow(client)
+                    self.limiter.mark("slow", client)
+                if job.timed_out:
+                    self.limiter.mark("runaway", client)
         return Answer(body, formats.media_type(fmt))
 
     def update(self, text: str, *, token: str | None, using: list[str] | None = None,

@@ -35,7 +35,7 @@ def main(conn: Connection, snapshot: str, memory_limit: int) -> None:
     path = snapshot
     try:
         store = ox.Store.read_only(path)
-    except OSError as e:
+    except (OSError, RuntimeError) as e:   # RocksDB says "Corruption" of vanished files
         try:
             conn.send(("failed", str(e)))
         except OSError:  # the server stopped meanwhile (its snapshots are gone with it)
@@ -52,7 +52,7 @@ def main(conn: Connection, snapshot: str, memory_limit: int) -> None:
             path = job.snapshot
             try:
                 store = ox.Store.read_only(path)
-            except OSError as e:
+            except (OSError, RuntimeError) as e:
                 conn.send(("error", "StoreError", f"cannot open the store snapshot: {e}",
                            _cpu()))
                 return

@@ -168,14 +168,17 @@ def test_workers_run_every_thread_at_normal_priority(store: Store,
         assert _policies(pid) == normal
 
 
-def test_slow_mark_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("kind", ["slow", "runaway"])
+def test_marks_expire_and_stay_apart(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
     lim = limits.ClientLimiter(concurrency=2, seconds_per_minute=60)
     monkeypatch.setattr(limits, "SLOW_FOR", 0.2)
-    assert not lim.is_slow("a")
-    lim.mark_slow("a")
-    assert lim.is_slow("a") and not lim.is_slow("b")
+    other = "runaway" if kind == "slow" else "slow"
+    assert not lim.marked(kind, "a")
+    lim.mark(kind, "a")
+    assert lim.marked(kind, "a") and not lim.marked(kind, "b")
+    assert not lim.marked(other, "a")
     time.sleep(0.3)
-    assert not lim.is_slow("a")
+    assert not lim.marked(kind, "a")
 
 
 def test_seconds_budget_counts_only_the_last_minute(monkeypatch: pytest.MonkeyPatch) -> None:
