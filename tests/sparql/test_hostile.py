@@ -264,8 +264,12 @@ def _benign_latencies(server: Server, n: int) -> list[float]:
     return out
 
 
+def _pct(values: list[float], p: float) -> float:
+    return sorted(values)[max(0, int(len(values) * p) - 1)]
+
+
 def _p99(values: list[float]) -> float:
-    return sorted(values)[max(0, int(len(values) * 0.99) - 1)]
+    return _pct(values, 0.99)
 
 
 # Turns of alone-then-beside, and requests in each: the p99 of 500 is the 5th slowest,
@@ -300,14 +304,14 @@ for t in threads:
 
 
 # Issue #10's goal for the ratio of the benign p99 beside hostile queries to alone, and
-# the ratio asserted. Measured here (median of the turns, 500 requests each): with runaway
-# queries only demoted to SCHED_IDLE, 5.2-6.8×; since they also stand still while anything
-# else is served (kg.sparql.runner.Yielding), 2.4-2.9× (p90 as alone). What is left is in
-# the HTTP server's own thread hand-offs, beside the attackers' stream of 429 answers, not
-# in the queries. So the goal is reported (printed and in test-artifacts/hostile.json) and
-# the guard, which fails without Yielding, is asserted.
+# the guard asserted. Measured here (median of the turns, 500 requests each): with runaway
+# queries only demoted to SCHED_IDLE, p99 5.2-6.8× and p90 2.0-2.6×; since they also stand
+# still while others are served (kg.sparql.runner.Yielding), p99 1.9-3× in quiet hours and
+# up to 4.5× in noisy ones, p90 1.0-1.3×. The p99 of this shared 2-vCPU machine swings too
+# much to hold it to a line: the goal is reported (printed and in
+# test-artifacts/hostile.json), and the p90, which fails without Yielding, is asserted.
 GOAL_RATIO = 2.0
-GUARD_RATIO = 4.0
+GUARD_P90_RATIO = 1.6
 
 
 def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory) -> None:
@@ -317,14 +321,14 @@ def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory
 
     The machine is shared and noisy, so alone and beside are measured in turns, ROUNDS
     times; the median of the turns' ratios is reported against the 2× goal (printed, and
-    written to test-artifacts/hostile.json) and held to GUARD_RATIO; every turn's p99
-    beside must stay far below the time limit (an eighth of it)."""
+    written to test-artifacts/hostile.json), that of their p90s held to GUARD_P90_RATIO;
+    every turn's p99 beside must stay far below the time limit (an eighth of it)."""
     limit = 1.0
     server = live_factory(query_timeout=limit, query_workers=3, client_concurrency=2)
     _add_bulk(server.store)
     port = urllib.parse.urlsplit(server.url).port
     _benign_latencies(server, 20)  # warm
-    ratios = []
+    ratios, p90_ratios = [], []
     all_alone: list[float] = []
     all_beside: list[float] = []
     for _ in range(ROUNDS):
@@ -339,6 +343,7 @@ def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory
             attackers.stdin.close()
             attackers.wait(limit + 10)  # its last queries stopped: the next turn is alone
         ratios.append(_p99(beside) / _p99(alone))
+        p90_ratios.append(_pct(beside, 0.9) / _pct(alone, 0.9))
         all_alone += alone
         all_beside += beside
         print(f"benign p99 alone {_p99(alone) * 1000:.1f} ms, beside hostile "
@@ -350,12 +355,15 @@ def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory
               "median_ratio": round(median, 2), "pooled_ratio": round(pooled, 2),
               "p99_alone_ms": round(_p99(all_alone) * 1000, 1),
               "p99_beside_ms": round(_p99(all_beside) * 1000, 1),
-              "goal": GOAL_RATIO, "goal_met": median <= GOAL_RATIO}
+              "goal": GOAL_RATIO, "goal_met": median <= GOAL_RATIO,
+              "p90_ratios": [round(r, 2) for r in p90_ratios],
+              "p90_median_ratio": round(statistics.median(p90_ratios), 2),
+              "p90_guard": GUARD_P90_RATIO}
     out = ROOT / "test-artifacts"
     out.mkdir(exist_ok=True)
     (out / "hostile.json").write_text(json.dumps(report, indent=1))
     print("benign beside hostile:", report)
-    assert median <= GUARD_RATIO, report
+    assert statistics.median(p90_ratios) <= GUARD_P90_RATIO, report
 
 
 def _add_bulk(store) -> None:
@@ -365,3 +373,40 @@ def _add_bulk(store) -> None:
     from rdflib import URIRef
 
     store.load(io.BytesIO(nt.encode()), "nt", URIRef("http://x/bulk"))
+
+
+# ~0.6 s of engine time on the hostile servers' data (a 2-way join with a filter); the
+# count depends on the bound: a second spelling is not the answer the cache just kept.
+MEDIUM = ("SELECT (COUNT(*) AS ?n) {{ ?a ?b ?c . ?d ?e ?f "
+          "FILTER(STRLEN(CONCAT(STR(?c), STR(?f))) > {}) }}")
+
+
+def test_long_queries_progress_under_load_unless_their_client_ran_into_the_limit(
+        live_factory) -> None:
+    """Under a benign client's steady stream, a long query of an ordinary client still
+    finishes (demoted, never stopped); the same kind of query of a client whose query was
+    stopped at the time limit lately gets only the idle time, and is stopped again."""
+    server = live_factory(query_timeout=4.0, query_workers=3, client_concurrency=2)
+    _add_bulk(server.store)
+    stop = threading.Event()
+    served = [0]
+
+    def benign() -> None:
+        while not stop.is_set():
+            assert ask(server, BENIGN, source="127.0.0.2")[0] == 200
+            served[0] += 1
+
+    assert ask(server, CROSS, source="127.0.0.3")[0] == 503     # 127.0.0.3 ran into it
+    stream = threading.Thread(target=benign, daemon=True)
+    stream.start()
+    try:
+        time.sleep(0.2)
+        status, body, _ = ask(server, MEDIUM.format(3))           # an ordinary client
+        assert status == 200, body
+        assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 100_000
+        status, body, _ = ask(server, MEDIUM.format(4), source="127.0.0.3")
+        assert status == 503, body                                # the runaway client
+    finally:
+        stop.set()
+        stream.join(10)
+    assert served[0] > 100
