@@ -26,6 +26,9 @@ Freshness: a cheap fingerprint (the files of an on-disk store, else a SPARQL cou
 latest stamp) is checked at most every ``check_every`` seconds; when it moved, a worker
 thread diffs the store's source graphs and stamps against ``graphs`` and updates what they
 touch, or builds everything when the catalog is empty (streamed in batches: little memory).
+After a restart, the store's generation token (``Store.generation``) equal to the one kept
+at the last sync spares that diff: the catalog is current at once. (A store written by
+other tools than kg's, pyoxigraph itself, changes no token: run ``kg catalog`` after.)
 Requests never wait long for it: a page waits at most ``wait`` seconds once per job, and
 while the first build runs, lookups of single nodes fall back to SPARQL and search says
 it is not ready.

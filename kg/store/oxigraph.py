@@ -149,7 +149,7 @@ class OxigraphStore(Store):
         # One update request is one transaction: the drop, the insert and the merged
         # default graph's upkeep land together.
         self.update(f"{_unmerge(g)} ; DROP SILENT GRAPH {g} ; "
-                     f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} }} ; INSERT DATA {{\n{body}\n}}")
+                    f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} }} ; INSERT DATA {{\n{body}\n}}")
 
     def remove_graph(self, graph: URIRef) -> None:
         g = ox.NamedNode(str(graph))
