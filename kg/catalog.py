@@ -485,10 +485,14 @@ class Catalog:
 
     def _keep_generation(self, db: sqlite3.Connection, before: str | None) -> None:
         """After a build or update that began when the store's token was `before`: keep
-        it, unless a write came meanwhile (or the store has none)."""
+        it, unless a write came meanwhile. A store that cannot tell its token (read-only:
+        another process may be writing) leaves the kept one alone: every write changes
+        the token before it lands, so a kept token stale for this catalog never matches."""
+        if before is None:
+            return
         after = self.store.generation()
         db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)",
-                   (before if before is not None and before == after else "",))
+                   (before if before == after else "",))
 
     def build(self) -> None:
         """Everything from scratch: nodes listed by type, then derived in VALUES batches

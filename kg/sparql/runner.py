@@ -323,8 +323,8 @@ class Yielding:
     continued (SIGCONT) once nothing has been served for `quiet` seconds: they get the
     server's idle time, and their time limit runs on meanwhile. Other long queries are
     only demoted: under load they must still progress. Measured with
-    tests/sparql/test_hostile.py: the benign p99 beside runaway queries went from 5.2-6.8×
-    its p99 alone to 2.1-2.9× (p90 as alone).
+    tests/sparql/test_hostile.py: the benign p99 beside runaway queries went from 5.1-6.8×
+    its p99 alone to 1.9-3.7×, the p90 from 2.2× to 1.3×.
     """
 
     def __init__(self, quiet: float = 0.05) -> None:
@@ -333,8 +333,8 @@ class Yielding:
         self.wake = threading.Condition(self.lock)
         self.running = 0                # requests and jobs being served at normal priority
         self.last = 0.0                 # when `running` last fell to 0
-        self.stopped = False            # whether the demoted workers are stopped
-        self.demoted: set[int] = set()  # pids of the workers running a demoted query
+        self.stopped = False            # whether the stoppable workers are stopped
+        self.stoppable: set[int] = set()  # pids of the workers running a runaway query
         self.local = threading.local()  # whether this thread's request or job is counted
         self.closed = False
         threading.Thread(target=self._resume_when_quiet, daemon=True,
@@ -342,8 +342,8 @@ class Yielding:
 
     @contextlib.contextmanager
     def serving(self) -> Iterator[None]:
-        """Around the serving of a request: demoted queries stand still from now until
-        the server has been quiet a while (or until this request's own query is demoted)."""
+        """Around the serving of a request: runaway queries stand still from now until
+        the server has been quiet a while."""
         counted = self._counted()
         if not counted:
             self._enter()
@@ -353,24 +353,25 @@ class Yielding:
             if not counted and self._counted():
                 self._leave()
 
-    def job_starts(self, pid: int, *, low: bool) -> bool:
-        """A job starts on worker `pid`, demoted already or not; returns whether it counts
-        on its own (a job at normal priority outside any request: the CLI, a bench)."""
-        if low:
-            self.demote(pid)
+    def job_starts(self, pid: int, *, runaway: bool) -> bool:
+        """A job starts on worker `pid`, a runaway client's or not; returns whether it
+        counts on its own (an ordinary job outside any request: the CLI, a bench)."""
+        if runaway:
+            self.runaway(pid)
             return False
         if self._counted():
             return False
         self._enter()
         return True
 
-    def demote(self, pid: int) -> None:
-        """Worker `pid` now runs a demoted query: the thread waiting for it stops counting
-        as activity (a runaway query must not hold the others, or itself, still)."""
+    def runaway(self, pid: int) -> None:
+        """Worker `pid` now runs a runaway client's query: stopped whenever something else
+        is served; the thread waiting for it stops counting as activity (it must not hold
+        the others, or itself, still)."""
         if self._counted():
             self._leave()
         with self.lock:
-            self.demoted.add(pid)
+            self.stoppable.add(pid)
             if self.stopped:
                 self._signal({pid}, signal.SIGSTOP)
 
@@ -381,18 +382,18 @@ class Yielding:
             self._leave()
 
     def forget(self, pid: int) -> None:
-        """Worker `pid` runs no demoted query any more (or is about to be killed: its pid
+        """Worker `pid` runs no runaway query any more (or is about to be killed: its pid
         may be reused); left running, never stopped idle."""
         with self.lock:
-            if pid in self.demoted:
-                self.demoted.discard(pid)
+            if pid in self.stoppable:
+                self.stoppable.discard(pid)
                 self._signal({pid}, signal.SIGCONT)
 
     def close(self) -> None:
         with self.lock:
             self.closed = True
-            self._signal(self.demoted, signal.SIGCONT)
-            self.demoted.clear()
+            self._signal(self.stoppable, signal.SIGCONT)
+            self.stoppable.clear()
             self.wake.notify()
 
     def _counted(self) -> bool:
@@ -404,7 +405,7 @@ class Yielding:
             self.running += 1
             if not self.stopped:
                 self.stopped = True
-                self._signal(self.demoted, signal.SIGSTOP)
+                self._signal(self.stoppable, signal.SIGSTOP)
 
     def _leave(self) -> None:
         self.local.counted = False
@@ -425,7 +426,7 @@ class Yielding:
                     self.wake.wait(left)
                     continue
                 self.stopped = False
-                self._signal(self.demoted, signal.SIGCONT)
+                self._signal(self.stoppable, signal.SIGCONT)
 
     @staticmethod
     def _signal(pids: set[int], sig: int) -> None:
@@ -631,7 +632,7 @@ class ProcessRunner(Runner):
         # A client whose queries ran long lately starts low at once (job.low_priority).
         demoted = job.low_priority and _set_priority(w.proc.pid, LOW_PRIORITY, idle=True)
         pid = w.proc.pid
-        owned = self.yielding.job_starts(pid, low=job.yields)
+        owned = self.yielding.job_starts(pid, runaway=job.yields)
         try:
             w.conn.send(job)
             # A query still running after a moment yields the cores to short ones: its

@@ -53,9 +53,9 @@ def in_thread(fn) -> None:
     t.join(10)
 
 
-def test_demoted_work_stops_while_a_request_is_served_and_goes_on_once_quiet(
+def test_runaway_work_stops_while_a_request_is_served_and_goes_on_once_quiet(
         busy: int, yielding: Yielding) -> None:
-    yielding.demote(busy)
+    yielding.runaway(busy)
     assert becomes(busy, stopped=False)          # nothing else served: it runs
     with yielding.serving():
         assert becomes(busy, stopped=True)
@@ -73,7 +73,7 @@ def test_requests_close_together_keep_it_stopped(busy: int, yielding: Yielding) 
         with yielding.serving():
             time.sleep(0.002)
 
-    yielding.demote(busy)
+    yielding.runaway(busy)
     in_thread(request)
     assert becomes(busy, stopped=True)
     seen = set()
@@ -85,11 +85,11 @@ def test_requests_close_together_keep_it_stopped(busy: int, yielding: Yielding) 
     assert becomes(busy, stopped=False)
 
 
-def test_a_request_whose_own_query_is_demoted_does_not_hold_it(busy: int,
+def test_a_request_whose_own_query_is_a_runaway_does_not_hold_it(busy: int,
                                                                yielding: Yielding) -> None:
     def request() -> None:
         with yielding.serving():
-            yielding.demote(busy)            # this request's query ran long
+            yielding.runaway(busy)            # its query is a runaway's
             assert becomes(busy, stopped=False, within=1.0)
 
     in_thread(request)
@@ -97,8 +97,8 @@ def test_a_request_whose_own_query_is_demoted_does_not_hold_it(busy: int,
 
 
 def test_a_job_outside_any_request_counts_on_its_own(busy: int, yielding: Yielding) -> None:
-    yielding.demote(busy)
-    owned = yielding.job_starts(12345, low=False)
+    yielding.runaway(busy)
+    owned = yielding.job_starts(12345, runaway=False)
     assert owned and becomes(busy, stopped=True)
     yielding.job_ends(12345, owned=owned)
     assert becomes(busy, stopped=False)
@@ -106,12 +106,12 @@ def test_a_job_outside_any_request_counts_on_its_own(busy: int, yielding: Yieldi
 
 def test_a_worker_forgotten_or_closed_is_never_left_stopped(busy: int,
                                                             yielding: Yielding) -> None:
-    yielding.demote(busy)
+    yielding.runaway(busy)
     with yielding.serving():
         assert becomes(busy, stopped=True)
         yielding.forget(busy)                # its query ended, or it is about to be killed
         assert becomes(busy, stopped=False)
-        yielding.demote(busy)
+        yielding.runaway(busy)
         assert becomes(busy, stopped=True)
         yielding.close()
         assert becomes(busy, stopped=False)

@@ -11,6 +11,7 @@ from kg.catalog import Catalog
 from kg.ingest import Pipeline
 from kg.search import SearchIndex
 from kg.store.base import Store
+from kg.store.oxigraph import OxigraphStore
 from tests.conftest import BASE, SAMPLES
 from tests.web.conftest import HOSTILE
 
@@ -176,6 +177,12 @@ def test_a_restart_on_an_unwritten_store_needs_no_look_at_it(disk_store):
     samples = sorted(SAMPLES.glob("*.txt"))
     pipe.ingest_paths(samples[:2])
     from_scratch(disk_store).close()
+
+    # a read-only process (the bench's analytics, a second reader) syncing it meanwhile
+    # cannot read the token: it leaves the kept one alone
+    reader = OxigraphStore(str(disk_store.path), read_only=True)
+    Catalog(reader, check_every=0).sync().close()
+    reader.close()
 
     again = Catalog(disk_store, check_every=0)
     again.refresh(wait=0)
