@@ -305,13 +305,14 @@ for t in threads:
 
 # Issue #10's goal for the ratio of the benign p99 beside hostile queries to alone, and
 # the guard asserted. Measured here (median of the turns, 500 requests each): with runaway
-# queries only demoted to SCHED_IDLE, p99 5.2-6.8× and p90 2.0-2.6×; since they also stand
-# still while others are served (kg.sparql.runner.Yielding), p99 1.9-3× in quiet hours and
-# up to 4.5× in noisy ones, p90 1.0-1.3×. The p99 of this shared 2-vCPU machine swings too
-# much to hold it to a line: the goal is reported (printed and in
-# test-artifacts/hostile.json), and the p90, which fails without Yielding, is asserted.
+# queries only demoted to SCHED_IDLE, p99 5.1-6.8× and p90 2.2-2.3×; since the queries of
+# a client that ran into the limit also stand still while others are served
+# (kg.sparql.runner.Yielding), p99 1.9-3.9× (quiet hours 1.9-2.9) and p90 1.3-1.4×. The
+# p99 of this shared 2-vCPU machine swings too much to hold it to a line: the goal is
+# reported (printed and in test-artifacts/hostile.json), and the p90, which fails without
+# Yielding, is asserted.
 GOAL_RATIO = 2.0
-GUARD_P90_RATIO = 1.6
+GUARD_P90_RATIO = 1.8
 
 
 def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory) -> None:
