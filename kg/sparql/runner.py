@@ -324,7 +324,7 @@ class Yielding:
     server's idle time, and their time limit runs on meanwhile. Other long queries are
     only demoted: under load they must still progress. Measured with
     tests/sparql/test_hostile.py: the benign p99 beside runaway queries went from 5.1-6.8×
-    its p99 alone to 1.9-3.9×, the p90 from 2.2× to 1.3-1.4×.
+    its p99 alone to 1.9-5.0× (it swings with the machine), the p90 from 2.2× to 1.3-1.4×.
     """
 
     def __init__(self, quiet: float = 0.05) -> None:

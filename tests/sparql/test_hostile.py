@@ -307,7 +307,7 @@ for t in threads:
 # the guard asserted. Measured here (median of the turns, 500 requests each): with runaway
 # queries only demoted to SCHED_IDLE, p99 5.1-6.8× and p90 2.2-2.3×; since the queries of
 # a client that ran into the limit also stand still while others are served
-# (kg.sparql.runner.Yielding), p99 1.9-3.9× (quiet hours 1.9-2.9) and p90 1.3-1.4×. The
+# (kg.sparql.runner.Yielding), p99 1.9-5.0× (quiet hours 1.9-2.9) and p90 1.3-1.4×. The
 # p99 of this shared 2-vCPU machine swings too much to hold it to a line: the goal is
 # reported (printed and in test-artifacts/hostile.json), and the p90, which fails without
 # Yielding, is asserted.
