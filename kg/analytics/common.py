@@ -73,11 +73,8 @@ def documents(store: Store, nodes: Iterable[str], *, every: bool = False
     kept = store.projection.records(nodes) if store.projection is not None else None
     if kept is None:
         found = collect_docs(store, q.doc_facts(store, nodes), nodes if every else ())
-    else:
-        found = kept
-        if every:
-            found.update(records([], (), [n for n in nodes if n not in kept]))
-    return {n: found[n] for n in nodes if n in found}
+        return _in_order(found, nodes, every)
+    return _in_order(kept, nodes, every)
 
 
 def closure_documents(store: Store, start: str, rels: Sequence[str], *, direction: str
@@ -91,10 +88,16 @@ def closure_documents(store: Store, start: str, rels: Sequence[str], *, directio
         order, edges = q.closure(store, start, rels, direction=direction)
         return order, edges, documents(store, order, every=True)
     order, edges, found = kept
-    missing = [n for n in order if n not in found]
-    if missing:
-        found.update(records([], (), missing))
-    return order, edges, {n: found[n] for n in order}
+    return order, edges, _in_order(found, order, every=True)
+
+
+def _in_order(found: dict[str, dict[str, Any]], nodes: list[str], every: bool
+              ) -> dict[str, dict[str, Any]]:
+    """The records of `nodes` in that order; with `every`, an empty one (a document
+    known by its IRI only) for each that has none."""
+    if every:
+        found.update(records([], (), [n for n in nodes if n not in found]))
+    return {n: found[n] for n in nodes if n in found}
 
 
 def pack_record(d: dict[str, Any]) -> str:

@@ -180,14 +180,10 @@ class OxigraphStore(Store):
         after the write must never leave the token an index recorded before it); writes
         that follow, unseen, leave it alone (one bump per ingest of many files)."""
         with self._gen_lock:
+            if self._observed and self.path is not None:
+                self._bump()
+                self._observed = False
             self._writing += 1
-            try:
-                if self._observed and self.path is not None:
-                    self._bump()
-                    self._observed = False
-            except BaseException:
-                self._writing -= 1
-                raise
         try:
             yield
         finally:
