@@ -83,7 +83,15 @@ log = logging.getLogger(__name__)
 
 P = sparql_prefixes()
 KG_NS = str(KG._NS)
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
+#: Schema changes made in place (from version → to version, statements), so that a new
+#: version does not cost a catalog of a large store its rebuild.
+UPGRADES: dict[str, tuple[str, tuple[str, ...]]] = {
+    # walks read the relation and the far end from covering indexes
+    "7": ("8", ("DROP INDEX IF EXISTS edges_a", "DROP INDEX IF EXISTS edges_b",
+                "CREATE INDEX IF NOT EXISTS edges_out ON edges(a, rel, b)",
+                "CREATE INDEX IF NOT EXISTS edges_in ON edges(b, rel, a)")),
+}
 #: Nodes per VALUES block of a derivation query; rows per SQLite write batch.
 BATCH = 400
 ROWS = 5000
@@ -119,8 +127,8 @@ CREATE TABLE IF NOT EXISTS parents(child INTEGER NOT NULL, parent INTEGER NOT NU
 CREATE INDEX IF NOT EXISTS parents_parent ON parents(parent, child);
 CREATE TABLE IF NOT EXISTS edges(link TEXT PRIMARY KEY, g INTEGER, a INTEGER NOT NULL,
   rel TEXT NOT NULL, b INTEGER NOT NULL, src TEXT, start INTEGER, "end" INTEGER);
-CREATE INDEX IF NOT EXISTS edges_a ON edges(a);
-CREATE INDEX IF NOT EXISTS edges_b ON edges(b, a);
+CREATE INDEX IF NOT EXISTS edges_out ON edges(a, rel, b);  -- covering, for walks
+CREATE INDEX IF NOT EXISTS edges_in ON edges(b, rel, a);
 CREATE INDEX IF NOT EXISTS edges_g ON edges(g);
 CREATE TABLE IF NOT EXISTS mem(g INTEGER NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY(g, n)) WITHOUT ROWID;
@@ -310,8 +318,8 @@ class Catalog:
         with _transaction(db):
             have = db.execute("SELECT name FROM sqlite_master WHERE name='meta'").fetchone()
             if have:
-                if self._schema_is_current(db):
-                    return              # another catalog created it meanwhile
+                if self._schema_is_current(db) or self._upgrade(db):
+                    return              # another catalog created it meanwhile, or upgraded
                 for t in (*TABLES, "meta"):
                     db.execute(f"DROP TABLE IF EXISTS {t}")
             statement = ""
@@ -321,6 +329,22 @@ class Catalog:
                     db.execute(statement)
                     statement = ""
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+
+    @staticmethod
+    def _upgrade(db: sqlite3.Connection) -> bool:
+        """Bring an older schema to this version in place (`UPGRADES`), if a path exists."""
+        row = db.execute("SELECT v FROM meta WHERE k='schema'").fetchone()
+        version = row[0] if row else None
+        steps = []
+        while version != SCHEMA_VERSION:
+            if version not in UPGRADES:
+                return False
+            version, statements = UPGRADES[version]
+            steps += statements
+        for statement in steps:
+            db.execute(statement)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        return True
 
     @staticmethod
     def _schema_is_current(db: sqlite3.Connection) -> bool:
@@ -1326,38 +1350,48 @@ class Catalog:
         """
         if (direction == "down" and "reviews" in rels) or not self.current():
             return None
-        from kg.analytics.common import unpack_record
+        from kg.analytics.common import unpack_records
 
-        iri = {i: s for s in starts if (i := self._node_id(s)) is not None}
+        start_ids = {i: s for s in starts if (i := self._node_id(s)) is not None}
         near, far = ("b", "a") if direction == "down" else ("a", "b")
         rel_in = ",".join("?" * len(rels))
-        rec, rec_join = (", r.rec", f" LEFT JOIN records r ON r.id = e.{far}") \
-            if with_records else (", NULL", "")
-        kept = self.records(starts) if with_records else {}
-        if kept is None:
-            return None                       # the store moved on meanwhile
-        frontier = list(iri)
+        seen = set(start_ids)
+        frontier = list(start_ids)
         found: set[tuple[int, str, int]] = set()
-        while frontier:       # breadth first, one indexed query per level and batch
+        while frontier:       # breadth first over ids alone: the covering index answers
             nxt = []
             for chunk in _batches(frontier, 500):
-                # the far end's IRI (and record) come with its edge: no second lookup
-                for n, rel, m, m_iri, m_rec in self.db.execute(
-                        f"SELECT e.{near}, e.rel, e.{far}, x.iri{rec} FROM edges e "
-                        f"JOIN nodes x ON x.id = e.{far}{rec_join} WHERE e.{near} IN "
-                        f"({','.join('?' * len(chunk))}) AND e.rel IN ({rel_in})",
+                for n, rel, m in self.db.execute(
+                        f"SELECT {near}, rel, {far} FROM edges WHERE {near} IN "
+                        f"({','.join('?' * len(chunk))}) AND rel IN ({rel_in})",
                         (*chunk, *rels)):
                     found.add((m, rel, n) if direction == "down" else (n, rel, m))
-                    if m not in iri:
-                        iri[m] = m_iri
+                    if m not in seen:
+                        seen.add(m)
                         nxt.append(m)
-                        if m_rec is not None and m_iri not in kept:
-                            kept[m_iri] = unpack_record(m_iri, m_rec)
             frontier = nxt
+        # then each node reached once: its IRI, and its record (not once per edge)
+        iri = dict(start_ids)
+        packed: list[tuple[str, str]] = []
+        rec, rec_join = (", r.rec", " LEFT JOIN records r ON r.id = n.id") \
+            if with_records else (", NULL", "")
+        for chunk in _batches([m for m in seen if m not in start_ids], 500):
+            for m, m_iri, m_rec in self.db.execute(
+                    f"SELECT n.id, n.iri{rec} FROM nodes n{rec_join} WHERE n.id IN "
+                    f"({','.join('?' * len(chunk))})", chunk):
+                iri[m] = m_iri
+                if m_rec is not None:
+                    packed.append((m_iri, m_rec))
         first = dict.fromkeys(starts)
         order = list(first) + sorted(i for i in iri.values() if i not in first)
         edges = sorted((iri[a], rel, iri[b]) for a, rel, b in found)
-        return (order, edges, kept) if with_records else (order, edges)
+        if not with_records:
+            return order, edges
+        kept = self.records(starts)
+        if kept is None:
+            return None                       # the store moved on meanwhile
+        kept.update(unpack_records(packed))
+        return order, edges, kept
 
     def facts(self, kind: str, nodes: list[str], columns: Sequence[str] = ()
               ) -> list[tuple[str, str, Any]] | None:
@@ -1372,15 +1406,12 @@ class Catalog:
         documents or sets; None when not current."""
         if not self.current():
             return None
-        from kg.analytics.common import unpack_record
+        from kg.analytics.common import unpack_records
 
-        out: dict[str, dict[str, Any]] = {}
-        for chunk in _batches(nodes, 500):
-            for n, rec in self.db.execute(
-                    f"SELECT n.iri, r.rec FROM nodes n JOIN records r ON r.id = n.id "
-                    f"WHERE n.iri IN ({','.join('?' * len(chunk))})", chunk):
-                out[n] = unpack_record(n, rec)
-        return out
+        return unpack_records(
+            row for chunk in _batches(nodes, 500) for row in self.db.execute(
+                f"SELECT n.iri, r.rec FROM nodes n JOIN records r ON r.id = n.id "
+                f"WHERE n.iri IN ({','.join('?' * len(chunk))})", chunk))
 
     def snapshot(self) -> dict[str, Any]:
         """Entries (with their token bags), edges, hierarchy and memberships as plain

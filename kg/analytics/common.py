@@ -101,23 +101,31 @@ def _in_order(found: dict[str, dict[str, Any]], nodes: list[str], every: bool
 
 
 def pack_record(d: dict[str, Any]) -> str:
-    """A record (`records`) as compact JSON, for a projection to keep (`unpack_record`)."""
+    """A record (`records`) as compact JSON, for a projection to keep (`unpack_records`)."""
     return json.dumps([d["id"], d["label"], d["date"], d["count"], d["type"], d["status"],
                        [[i["iri"], i["label"], i["level"]] for i in d["issuers"]], d["level"],
                        d.get("other_dates")], ensure_ascii=False, separators=(",", ":"))
 
 
-def unpack_record(node: str, text: str) -> dict[str, Any]:
-    """The record of `node` that `pack_record` kept."""
-    ident, label, date_, count, type_, status, issuers, level, other = json.loads(text)
-    d = {"iri": node, "id": ident, "label": label, "date": date_, "count": count,
-         "type": type_, "status": status,
-         "issuers": [{"iri": i, "label": lb, "level": lv} for i, lb, lv in issuers],
-         "level": level}
-    if other:
-        d["other_dates"] = other
-    d["is_set"] = ident is None
-    return d
+def unpack_records(kept: Iterable[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+    """The records that `pack_record` kept, by node, from `(node, text)` pairs: the texts
+    decoded as one JSON array (one call instead of one per record: a third of the time)."""
+    kept = list(kept)
+    if not kept:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    texts = json.loads("[" + ",".join(text for _, text in kept) + "]")
+    for (node, _), (ident, label, date_, count, type_, status, issuers, level, other) \
+            in zip(kept, texts, strict=True):
+        d = out[node] = {
+            "iri": node, "id": ident, "label": label, "date": date_, "count": count,
+            "type": type_, "status": status,
+            "issuers": [{"iri": i, "label": lb, "level": lv} for i, lb, lv in issuers],
+            "level": level}
+        if other:
+            d["other_dates"] = other
+        d["is_set"] = ident is None
+    return out
 
 
 def _gather(facts: list[tuple[str, str, Any]], nodes: Iterable[str]

@@ -3,6 +3,7 @@ search answer from it, pages work before the first build ends."""
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,40 @@ def test_catalog_persists_beside_an_on_disk_store(disk_store):
     assert again.snapshot() == snap
     again.close()
 
+
+
+def test_a_catalog_of_the_previous_schema_is_upgraded_in_place(disk_store, monkeypatch):
+    """A catalog file of schema 7 (walks over the old, non-covering edge indexes) is
+    brought to this version without a rebuild, and walks answer as before."""
+    import kg.catalog
+    from kg.analytics import queries as q
+
+    Pipeline(disk_store, base_iri=BASE).ingest_paths([SAMPLES])
+    c = from_scratch(disk_store)
+    snap = c.snapshot()
+    root = Counter(e.b for e in c.all_edges()).most_common(1)[0][0]
+    walk = c.closure([root], q.DOWN_RELATIONS, "down", with_records=True)
+    assert walk is not None and len(walk[0]) > 2
+    with c.db:               # as a catalog of schema 7 left it
+        for index in ("edges_out", "edges_in"):
+            c.db.execute(f"DROP INDEX {index}")
+        c.db.execute("CREATE INDEX edges_a ON edges(a)")
+        c.db.execute("CREATE INDEX edges_b ON edges(b, a)")
+        c.db.execute("UPDATE meta SET v = '7' WHERE k = 'schema'")
+    c.close()
+
+    monkeypatch.setattr(kg.catalog.Catalog, "build", lambda *a, **k: pytest.fail("rebuilt"))
+    again = Catalog(disk_store)
+    assert again.ready and again.snapshot() == snap
+    names = {r[0] for r in again.db.execute(
+        "SELECT name FROM sqlite_master WHERE tbl_name = 'edges' AND type = 'index'")}
+    assert {"edges_out", "edges_in"} <= names and not names & {"edges_a", "edges_b"}
+    assert again.db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()[0] == \
+        kg.catalog.SCHEMA_VERSION
+    again.refresh(wait=0)
+    assert again.current()
+    assert again.closure([root], q.DOWN_RELATIONS, "down", with_records=True) == walk
+    again.close()
 
 def test_an_update_touching_most_sources_rebuilds(store, generated, monkeypatch):
     """More than half the sources new (and over REBUILD_MIN): the update builds from
