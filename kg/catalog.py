@@ -335,7 +335,7 @@ class Catalog:
         """Bring an older schema to this version in place (`UPGRADES`), if a path exists."""
         row = db.execute("SELECT v FROM meta WHERE k='schema'").fetchone()
         version = row[0] if row else None
-        steps = []
+        steps: list[str] = []
         while version != SCHEMA_VERSION:
             if version not in UPGRADES:
                 return False
