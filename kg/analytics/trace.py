@@ -196,35 +196,33 @@ def _trace(store: Store, doc: str, rels: Sequence[str], direction: str) -> dict[
         a, b = day[later], day[earlier]
         return (a - b).days if a and b else None
 
-    # the document records themselves become the nodes: they are this call's own
+    # the document records themselves become the nodes: they are this call's own; each
+    # also gets its tree node, in one pass (the records are many)
     nodes = docs
-    for n, d in nodes.items():
-        d["depth"] = depth.get(n)
-        if n in tree_parent:
-            par, rel = tree_parent[n]
-            d["parent"] = par
-            d["rel"] = rel
-            d["lag_days"] = lag(n, par) if direction == "down" else lag(par, n)
-    edge_list = [{"from": a, "rel": rel, "to": b, "lag_days": lag(a, b)} for a, rel, b in edges]
-
     tree: dict[str, dict[str, Any]] = {}
-    by_depth = sorted(depth, key=depth.__getitem__)
-    for n in by_depth:
+    for n in sorted(depth, key=depth.__getitem__):
         d = docs[n]
+        d["depth"] = depth[n]
         node = {"iri": n, "id": d["id"], "label": d["label"], "date": d["date"],
                 "count": d["count"], "level": d["level"],
                 "issuers": [i["label"] or i["iri"] for i in d["issuers"]]}
         if n in tree_parent:
-            node["rel"] = d["rel"]
-            node["lag_days"] = d["lag_days"]
+            par, rel = tree_parent[n]
+            d["parent"] = par
+            node["rel"] = d["rel"] = rel
+            node["lag_days"] = d["lag_days"] = \
+                lag(n, par) if direction == "down" else lag(par, n)
         node["children"] = []
         tree[n] = node
-    for n in by_depth:
+    for n in nodes.keys() - depth.keys():
+        nodes[n]["depth"] = None
+    edge_list = [{"from": a, "rel": rel, "to": b, "lag_days": lag(a, b)} for a, rel, b in edges]
+    for n, node in tree.items():
         for rel, v in nxt.get(n, ()):
             if tree_parent.get(v) == (n, rel):
-                tree[n]["children"].append(tree[v])
+                node["children"].append(tree[v])
             else:
-                tree[n].setdefault("also", []).append(
+                node.setdefault("also", []).append(
                     {"iri": v, "rel": rel, "cycle": _is_ancestor(v, n, tree_parent)})
 
     return {
@@ -263,7 +261,8 @@ def group_by_level(nodes: Any, *, exclude: str | None = None,
         level = n.get("level") or "unknown"
         issuers = n.get("issuers") or [{"iri": None, "label": None, "level": None}]
         # a joint document is listed under each issuer at its own level
-        at = [i for i in issuers if (i.get("level") or "unknown") == level] or issuers[:1]
+        at = issuers if len(issuers) == 1 else \
+            [i for i in issuers if (i.get("level") or "unknown") == level] or issuers[:1]
         get = n.get       # a literal: a comprehension over the names took a third of this
         entry = {"iri": n["iri"], "id": get("id"), "label": get("label"), "date": get("date"),
                  "count": get("count"), "depth": get("depth"), "parent": get("parent"),
