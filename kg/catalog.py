@@ -238,6 +238,7 @@ class Catalog:
         self.path = Path(path) if path else self._default_path()
         self._local = threading.local()
         self._conns: list[sqlite3.Connection] = []
+        self._wdb: sqlite3.Connection | None = None
         self._lock = threading.RLock()   # one writer in this process (update may build)
         self._job: _Job | None = None
         self._checked = -1e18
@@ -287,7 +288,7 @@ class Catalog:
     @contextlib.contextmanager
     def _writer(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            db = getattr(self, "_wdb", None)
+            db = self._wdb
             if db is None:
                 db = self._wdb = self._connect()
             yield db
@@ -885,7 +886,7 @@ class Catalog:
         db.executemany("INSERT INTO fts(rowid, idt, words, iwords, text) VALUES (?,?,?,?,?)",
                        [(d[0], *d[5:]) for d in data])
 
-    def _index_docs(self, db: sqlite3.Connection, docs: list[int]) -> None:
+    def _index_docs(self, db: sqlite3.Connection, docs: Sequence[int]) -> None:
         """Key, level and token bags of documents and sets, with their issuers' names."""
         for chunk in _batches(docs, 2000):
             marks = ",".join("?" * len(chunk))
@@ -1310,7 +1311,7 @@ class Catalog:
         labels: dict[str, str] = {}
         if name == "issuer" and top:
             labels = {n: e.label for n, e in self.entries([v for v, _ in top]).items()}
-        out = []
+        out: list[dict[str, Any]] = []
         for v, n in top:
             label = v
             if name == "type" and v in DOC_TYPES:
