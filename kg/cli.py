@@ -151,12 +151,11 @@ def serve(c: Context, host: str | None, port: int | None, threads: int) -> None:
     from waitress import serve as waitress_serve
 
     from kg.runtime import settle
-    from web import create_app  # the one place the core reaches the web layer, lazily
-    from web.sparql import warm
+    from web import create_app, warm  # the one place the core reaches the web layer, lazily
 
     c.settings.update({k: v for k, v in {"host": host, "port": port}.items() if v})
     app = create_app({"KG": c.settings})
-    warm(app)  # query workers start now, not on the first query
+    warm(app)  # query workers and templates ready now, not on the first requests
     settle()
     h, p = c.settings["host"], int(c.settings["port"])
     click.echo(f"serving on http://{h}:{p}/  (SPARQL endpoint http://{h}:{p}/sparql)")

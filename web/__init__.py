@@ -37,3 +37,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(ontology.bp)
     sparql.yield_to_requests(app)
     return app
+
+
+def warm(app: Flask) -> None:
+    """Do now what the first requests would otherwise wait for: start the query workers
+    and compile every template (the document page's took ~60 ms on its first request)."""
+    from web import sparql
+
+    sparql.warm(app)
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)

@@ -47,8 +47,7 @@ def serve(store: Store, **settings: Any) -> Iterator[Server]:
     """Run the app over `store` with `settings` in waitress on a free loopback port."""
     from waitress.server import create_server
 
-    from web import create_app
-    from web.sparql import warm
+    from web import create_app, warm
 
     kg = {"store": getattr(store, "location", "memory"), "query_timeout": 2.0,
           "query_workers": 2}

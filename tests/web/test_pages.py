@@ -340,3 +340,18 @@ def test_search_and_home_say_so_while_the_catalog_is_first_built(sample_store, m
     home = client.get("/index.json").get_json()     # from the catalog: still not asked
     assert home["building"] is False and home["stats"]["documents"] >= 4 and not asked
     assert home["catalog"] == {"ready": True, "current": True}
+
+
+def test_warm_compiles_every_template_before_the_first_request(web_app, wc, monkeypatch):
+    """`kg serve` warms the app: no page compiles a template on its first request."""
+    from web import warm
+
+    warm(web_app)
+
+    def compile_(*a, **k):
+        raise AssertionError("a template was compiled on a request")
+
+    monkeypatch.setattr(web_app.jinja_env, "compile", compile_)
+    for url in ("/", "/search?q=97", "/id/doc/97-2019-qh14", "/explore", "/query",
+                "/trace?doc=https://w3id.org/vnkg/id/doc/97-2019-qh14", "/ontology"):
+        assert wc.get(url).status_code == 200, url
