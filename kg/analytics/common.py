@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from kg.analytics import queries as q
 from kg.errors import InputError, NotFound
@@ -17,6 +17,7 @@ from kg.store.base import Store
 LEVEL_ORDER: tuple[str, ...] = (*LEVELS, "unknown")
 _RANK = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
 _DOCTYPE = str(DOCTYPE)
+T = TypeVar("T")
 
 
 def level_rank(level: str | None) -> int:
@@ -89,6 +90,14 @@ def closure_documents(store: Store, start: str, rels: Sequence[str], *, directio
         return order, edges, documents(store, order, every=True)
     order, edges, found = kept
     return order, edges, _in_order(found, order, every=True)
+
+
+def kept(store: Store, key: Any, compute: Callable[[], T]) -> T:
+    """`compute()`, or its answer kept by the store's projection while nothing changed
+    (`Catalog.kept`: a fresh copy each time)."""
+    if store.projection is None:
+        return compute()
+    return store.projection.kept(key, compute)  # type: ignore[no-any-return]
 
 
 def _in_order(found: dict[str, dict[str, Any]], nodes: list[str], every: bool

@@ -19,6 +19,7 @@ from kg.analytics.common import (
     closure_documents,
     doc_sort_key,
     exists,
+    kept,
     level_label,
     level_rank,
     to_date,
@@ -292,6 +293,12 @@ def trace_down(store: Store, doc: str, *,
     issuer's administrative level and by issuer), `stops` (where each branch ends),
     `cycles` and `counts` (documents known only by count summed in `known_by_count`).
     """
+    doc = iri(doc)
+    return kept(store, ("trace", doc, "down", tuple(rels)),
+                lambda: _trace_down(store, doc, rels))
+
+
+def _trace_down(store: Store, doc: str, rels: Sequence[str]) -> dict[str, Any]:
     out = _trace(store, doc, rels, "down")
     implemented = {e["to"] for e in out["edges"]}
     root_level = out["nodes"][out["root"]]["level"]
@@ -315,6 +322,11 @@ def trace_up(store: Store, doc: str, *,
     Same shape as `trace_down`, with `roots`: documents of the trace that rest on nothing
     further (a cycle with no way out has no root: it is listed in `cycles`).
     """
+    doc = iri(doc)
+    return kept(store, ("trace", doc, "up", tuple(rels)), lambda: _trace_up(store, doc, rels))
+
+
+def _trace_up(store: Store, doc: str, rels: Sequence[str]) -> dict[str, Any]:
     out = _trace(store, doc, rels, "up")
     acting = {e["from"] for e in out["edges"]}
     out["roots"] = sorted(

@@ -369,6 +369,13 @@ def analytics(cfg: Config, store_dir: Path, p: Params, label: str, size: int) ->
                             verdict=verdict(ms <= bar * 1000) if not how else "info",
                             note=f"{note if not how else ''}median of {n}, median answer "
                             f"{median(res['sizes']):.0f} documents"))
+            again = out.get("trace_down_again") if key == "trace_down" else None
+            if again:
+                rows.append(Row("analytics", measure + ", asked again", label,
+                                median(again["seconds"]) * 1000, "ms", verdict="info",
+                                note=f"median of {len(again['seconds'])}: read back from "
+                                "the catalog, which keeps an answer until the next write "
+                                "(the row above computes every call)"))
     return rows
 
 
@@ -573,16 +580,19 @@ def _page(url: str, name: str, cfg: Config, label: str, size: int) -> Row:
             status = e.code
         except (urllib.error.URLError, OSError) as e:
             return _na("pages", f"{name} page", f"{type(e).__name__} {e} for {url}", label)
-        if i:                                  # the first request warms caches
+        if i:
             times.append(time.perf_counter() - t)
+        else:       # it warms caches, and builds what the server keeps (a trace)
+            first = time.perf_counter() - t
         if time.perf_counter() - spent > 60 and times:
             break
     if status != 200:
         return _na("pages", f"{name} page", f"HTTP {status} for {url}", label)
     ms = median(times) * 1000
     return Row("pages", f"{name} page", label, ms, "ms", bar="≤ 300 ms",
-               verdict=verdict(ms <= 300), note=f"median of {len(times)}, p90 "
-               f"{percentile(times, 90) * 1000:.0f} ms, over loopback HTTP"
+               verdict=verdict(max(ms, first * 1000) <= 300), note=f"median of "
+               f"{len(times)}, p90 {percentile(times, 90) * 1000:.0f} ms, first request "
+               f"{first * 1000:.0f} ms, over loopback HTTP"
                + ("" if size >= 1_000_000 else "; bar is set at 1M documents"))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import abc
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -58,6 +58,10 @@ class Projection(Protocol):
               ) -> list[tuple[str, str, Any]] | None: ...
 
     def records(self, nodes: list[str]) -> dict[str, dict[str, Any]] | None: ...
+
+    def kept(self, key: Any, compute: Callable[[], Any]) -> Any: ...
+
+    def forget_kept(self) -> None: ...
 
 
 def write_original(folder: Path, sha256: str, data: bytes) -> None:

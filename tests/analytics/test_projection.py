@@ -160,3 +160,54 @@ def test_kept_records_follow_an_issuer_described_by_another_source(chain_store) 
     finally:
         chain_store.projection = None
         catalog.close()
+
+
+def test_a_trace_asked_again_is_read_back_until_the_store_changes(chain_store) -> None:
+    """The catalog keeps a trace's answer while nothing is written: asked again, it is not
+    walked again, and each caller gets a copy of its own; after a write it is built anew."""
+    root = next(d for d in _nodes(chain_store, str(KG.Document)) if d.endswith("97-2019-qh14"))
+    catalog = _with_catalog(chain_store)
+    catalog.kept_min_seconds = 0                      # the chain's traces are quick
+    calls = _calls(catalog)
+    try:
+        first = trace_down(chain_store, root)
+        walks = calls["closure"]
+        first["tree"]["children"].clear()             # a page cuts what it gets
+        again = trace_down(chain_store, root)
+        assert calls["closure"] == walks              # read back, not walked
+        assert again["tree"]["children"] and again["nodes"].keys() == first["nodes"].keys()
+
+        new = URIRef("https://w3id.org/vnkg/id/doc/98-kh-ubnd/2024")
+        link = URIRef("https://w3id.org/vnkg/id/link/kept")
+        _source(chain_store, "kept", [
+            (new, RDF.type, KG.Document), (new, KG.implements, URIRef(root)),
+            (link, RDF.type, KG.Link), (link, KG.linkFrom, new),
+            (link, KG.relation, KG.implements), (link, KG.linkTo, URIRef(root))])
+        catalog.sync()
+        assert str(new) in trace_down(chain_store, root)["nodes"]
+        assert calls["closure"] > walks
+    finally:
+        chain_store.projection = None
+        catalog.close()
+
+
+def test_kept_answers_stay_within_their_budget(chain_store) -> None:
+    catalog = _with_catalog(chain_store)
+    try:
+        catalog.kept_bytes, catalog.kept_min_seconds = 3000, 0
+        made: list[str] = []
+
+        def answer(name: str, size: int):
+            return lambda: made.append(name) or "x" * size
+
+        for name in ("a", "b"):
+            catalog.kept(name, answer(name, 1000))
+        catalog.kept("a", answer("a", 1000))          # asked again: the most recent now
+        catalog.kept("c", answer("c", 1000))          # over budget: "b" goes, not "a"
+        catalog.kept("huge", answer("huge", 5000))    # never kept
+        for name in ("a", "c", "b", "huge"):
+            catalog.kept(name, answer(name, 1000 if name != "huge" else 5000))
+        assert made == ["a", "b", "c", "huge", "b", "huge"]
+    finally:
+        chain_store.projection = None
+        catalog.close()
