@@ -116,16 +116,16 @@ def pack_record(d: dict[str, Any]) -> str:
                        d.get("other_dates")], ensure_ascii=False, separators=(",", ":"))
 
 
-def unpack_records(kept: Iterable[tuple[str, str]]) -> dict[str, dict[str, Any]]:
-    """The records that `pack_record` kept, by node, from `(node, text)` pairs: the texts
+def unpack_records(packed: Iterable[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+    """The records that `pack_record` packed, by node, from `(node, text)` pairs: the texts
     decoded as one JSON array (one call instead of one per record: a third of the time)."""
-    kept = list(kept)
-    if not kept:
+    packed = list(packed)
+    if not packed:
         return {}
     out: dict[str, dict[str, Any]] = {}
-    texts = json.loads("[" + ",".join(text for _, text in kept) + "]")
+    texts = json.loads("[" + ",".join(text for _, text in packed) + "]")
     for (node, _), (ident, label, date_, count, type_, status, issuers, level, other) \
-            in zip(kept, texts, strict=True):
+            in zip(packed, texts, strict=True):
         d = out[node] = {
             "iri": node, "id": ident, "label": label, "date": date_, "count": count,
             "type": type_, "status": status,

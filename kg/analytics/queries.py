@@ -77,9 +77,9 @@ def closure(store: Store, start: str | Sequence[str], rels: Sequence[str], *,
     rel_path(rels)
     starts = [iri(start)] if isinstance(start, str) else [iri(s) for s in start]
     if store.projection is not None:
-        kept = store.projection.closure(starts, rels, direction)
-        if kept is not None:
-            return kept[0], kept[1]
+        walked = store.projection.closure(starts, rels, direction)
+        if walked is not None:
+            return walked[0], walked[1]
     if isinstance(store, OxigraphStore):
         return _walk_index(store, starts, rels, direction)
     path = rel_path(rels)
