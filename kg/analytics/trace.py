@@ -198,7 +198,8 @@ def _trace(store: Store, doc: str, rels: Sequence[str], direction: str) -> dict[
         return (a - b).days if a and b else None
 
     # the document records themselves become the nodes: they are this call's own; each
-    # also gets its tree node, in one pass (the records are many)
+    # (the start, or reached under a tree parent: all have a depth) also gets its tree
+    # node, in one pass (the records are many)
     nodes = docs
     tree: dict[str, dict[str, Any]] = {}
     for n in sorted(depth, key=depth.__getitem__):
@@ -215,8 +216,6 @@ def _trace(store: Store, doc: str, rels: Sequence[str], direction: str) -> dict[
                 lag(n, par) if direction == "down" else lag(par, n)
         node["children"] = []
         tree[n] = node
-    for n in nodes.keys() - depth.keys():
-        nodes[n]["depth"] = None
     edge_list = [{"from": a, "rel": rel, "to": b, "lag_days": lag(a, b)} for a, rel, b in edges]
     for n, node in tree.items():
         for rel, v in nxt.get(n, ()):
