@@ -93,10 +93,10 @@ def hostile_server(live_factory) -> Server:
     return server
 
 
-def _children_cpu() -> dict[int, int]:
-    """utime+stime (ticks) of this process's child processes, by pid."""
-    me = os.getpid()
-    out = {}
+def _descendants_cpu() -> dict[int, int]:
+    """utime+stime (ticks) of this process's descendants (query workers are children of
+    the runner's zygote), by pid."""
+    parents, ticks = {}, {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -105,9 +105,16 @@ def _children_cpu() -> dict[int, int]:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == me:
-            out[int(pid)] = int(fields[11]) + int(fields[12])
-    return out
+        parents[int(pid)] = int(fields[1])
+        ticks[int(pid)] = int(fields[11]) + int(fields[12])
+    ours = {os.getpid()}
+    grew = True
+    while grew:
+        found = {p for p, parent in parents.items() if parent in ours} - ours
+        grew = bool(found)
+        ours |= found
+    ours.discard(os.getpid())
+    return {p: ticks[p] for p in ours}
 
 
 HOSTILE = {
@@ -156,14 +163,14 @@ def test_stopped_query_gives_its_cpu_back(hostile_server: Server) -> None:
     assert len(killed) == 1
     for pid in killed:
         assert not os.path.exists(f"/proc/{pid}"), "the stopped worker still exists"
-    # No child of ours keeps burning CPU once the answer is given (respawned workers idle).
+    # No process of ours keeps burning CPU once the answer is given (respawned workers idle).
     runner = hostile_server.service.runner
     deadline = time.monotonic() + 10
     while len(runner.pids()) < runner.size + 1 and time.monotonic() < deadline:
         time.sleep(0.1)
-    first = _children_cpu()
+    first = _descendants_cpu()
     time.sleep(1.0)
-    second = _children_cpu()
+    second = _descendants_cpu()
     busy = sum(second[p] - first.get(p, 0) for p in second)
     assert busy < 20, f"children used {busy} ticks in an idle second"
 

@@ -15,9 +15,9 @@ import pytest
 from rdflib import URIRef
 
 from kg.errors import LimitExceeded, QueryTimeout
-from kg.sparql import limits
+from kg.sparql import limits, zygote
 from kg.sparql.execute import Job
-from kg.sparql.runner import SETTLED, ProcessRunner, ResultCache
+from kg.sparql.runner import SETTLED, ProcessRunner, ResultCache, _process_cpu
 from kg.store.base import Store
 
 COUNT = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
@@ -195,3 +195,45 @@ def test_seconds_budget_counts_only_the_last_minute(monkeypatch: pytest.MonkeyPa
     now[0] += limits.WINDOW - 0.5      # the first query's seconds leave the window
     with lim.slot("a"):
         pass
+
+
+def _ppid(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])
+
+
+@pytest.mark.skipif(not zygote.AVAILABLE, reason="workers are forked only on Linux")
+def test_a_killed_worker_is_replaced_by_a_fork_of_the_zygote(runner: ProcessRunner) -> None:
+    """A runaway query's worker is killed (no zombie left) and its successor is forked by
+    the zygote: the replacement has not paid for a Python start (~0.1 s of CPU)."""
+    assert runner.zygote is not None
+    zygote_pid = runner.zygote.proc.pid
+    assert {_ppid(p) for p in runner.pids()} == {zygote_pid}
+    before = set(runner.pids())
+    with pytest.raises(QueryTimeout):
+        runner.run(Job(query=CROSS, form="SELECT", fmt="json"))
+    for pid in before - set(runner.pids()):
+        assert not os.path.exists(f"/proc/{pid}"), "the killed worker was not reaped"
+    deadline = time.monotonic() + 10
+    while len(runner.pids()) < runner.size + 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    fresh = set(runner.pids()) - before
+    assert fresh and all(_ppid(p) == zygote_pid for p in fresh)
+    # CPU of a forked worker so far: opening a snapshot, no interpreter start.
+    assert all((_process_cpu(p) or 0) < 0.08 for p in fresh)
+    assert count(runner) > 0
+
+
+@pytest.mark.skipif(not zygote.AVAILABLE, reason="workers are forked only on Linux")
+def test_workers_still_start_when_the_zygote_is_gone(runner: ProcessRunner) -> None:
+    assert runner.zygote is not None
+    runner.zygote.proc.kill()
+    runner.zygote.proc.wait()
+    with pytest.raises(QueryTimeout):
+        runner.run(Job(query=CROSS, form="SELECT", fmt="json"))
+    assert count(runner) > 0
+    deadline = time.monotonic() + 10
+    while len(runner.pids()) < runner.size + 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(runner.pids()) == runner.size + 1
+    assert os.getpid() in {_ppid(p) for p in runner.pids()}   # started as subprocesses
