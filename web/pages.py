@@ -12,6 +12,7 @@ from urllib.parse import quote
 from flask import current_app
 
 from kg.analytics.applies import applies_to
+from kg.analytics.common import kept
 from kg.analytics.trace import trace_down, trace_up
 from kg.errors import InputError
 from kg.extract.tables import DOC_TYPES, LEVELS, RELATIONS
@@ -194,19 +195,9 @@ def document(node: str) -> dict[str, Any]:
     if out["kind"] == "docset":
         out["display"] = set_label({"label": out["label"],
                                     "issuers": [i["label"] for i in out["issuers"]]})
-    down = trace_down(analytics_store(), node)
-    up = trace_up(analytics_store(), node)
-    shown = {"down": cap_tree(down["tree"], TREE_NODES), "up": cap_tree(up["tree"], TREE_NODES)}
-    cap_levels(down["levels"], LEVEL_DOCS, LEVEL_GROUPS)
-    cap_levels(up["levels"], LEVEL_DOCS, LEVEL_GROUPS)
-    _annotate_tree(ix, down["tree"], "down")
-    _annotate_tree(ix, up["tree"], "up")
-    out["downstream"] = {k: down[k] for k in ("tree", "levels", "counts", "stops", "cycles",
-                                              "deepest_level", "levels_not_reached")}
-    out["upstream"] = {k: up[k] for k in ("tree", "levels", "counts", "roots", "cycles")}
-    out["downstream"]["tree_nodes"] = {"shown": shown["down"], "total": len(down["nodes"])}
-    out["upstream"]["tree_nodes"] = {"shown": shown["up"], "total": len(up["nodes"])}
-    out["downstream"]["documents"] = node_page(down["nodes"], _page_arg())
+    page = _page_arg()
+    out.update(kept(analytics_store(), ("document-page", node, page),
+                    lambda: _trace_sections(ix, node, page)))
     out["evidence"] = []
     for direction in ("out", "in"):
         for link in data["outgoing" if direction == "out" else "incoming"]:
@@ -221,6 +212,31 @@ def document(node: str) -> dict[str, Any]:
     out["mentions"] = [{**m, "href": evidence_href(m["source"], m["start"], m["end"])}
                        for m in data["sources"]]
     out["corrections"] = data["corrections"]
+    return out
+
+
+def _trace_sections(ix: SearchIndex, node: str, page: int) -> dict[str, Any]:
+    """The document page's `downstream` and `upstream`: trees and level summaries cut to
+    what a page shows, annotated, and `page` of the downstream documents for the JSON twin.
+
+    Kept whole by the caller until the store changes, rather than the traces they are cut
+    from: a national resolution's trace of thousands of documents takes ~25 ms to keep
+    and as long to read back, these sections a few.
+    """
+    store = analytics_store()
+    down = trace_down(store, node, keep=False)
+    up = trace_up(store, node, keep=False)
+    shown = {"down": cap_tree(down["tree"], TREE_NODES), "up": cap_tree(up["tree"], TREE_NODES)}
+    cap_levels(down["levels"], LEVEL_DOCS, LEVEL_GROUPS)
+    cap_levels(up["levels"], LEVEL_DOCS, LEVEL_GROUPS)
+    _annotate_tree(ix, down["tree"], "down")
+    _annotate_tree(ix, up["tree"], "up")
+    out = {"downstream": {k: down[k] for k in ("tree", "levels", "counts", "stops", "cycles",
+                                                "deepest_level", "levels_not_reached")},
+           "upstream": {k: up[k] for k in ("tree", "levels", "counts", "roots", "cycles")}}
+    out["downstream"]["tree_nodes"] = {"shown": shown["down"], "total": len(down["nodes"])}
+    out["upstream"]["tree_nodes"] = {"shown": shown["up"], "total": len(up["nodes"])}
+    out["downstream"]["documents"] = node_page(down["nodes"], page)
     return out
 
 

@@ -9,6 +9,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.ns import ELI
+from tests.web.conftest import BASE
 from web.pages import segments
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -219,6 +220,34 @@ def test_document_page_counts_what_it_leaves_out(wc, monkeypatch):
     assert page.count('href="/trace?doc=') >= 1 + len(cut)
     for lv in cut:
         assert f"+ {lv['more_issuers']} " in page
+
+
+def test_document_page_keeps_its_trace_until_a_write(wc, web_app, web_store, monkeypatch):
+    """Asked again, the document page reads its trace sections back instead of tracing
+    anew, and says the same; a new source implementing the document shows at once."""
+    from kg.ingest import Pipeline
+    from web import pages
+
+    with web_app.app_context():
+        pages.index().catalog.kept_min_seconds = 0     # the samples' traces are quick
+    traced = []
+    real = pages.trace_down
+    monkeypatch.setattr(pages, "trace_down",
+                        lambda *a, **k: traced.append(a[1]) or real(*a, **k))
+    doc = find(wc, "97/2019/QH14")["node"]
+    first = wc.get(path_of(doc) + ".json").get_json()
+    assert wc.get(path_of(doc) + ".json").get_json() == first
+    html(wc.get(path_of(doc)))
+    assert traced == [doc]
+    text = ("Ngày 02/3/2022, UBND phường Việt Hưng ban hành Kế hoạch số 77/KH-UBND về triển "
+            "khai thực hiện Nghị quyết số 97/2019/QH14 của Quốc hội.")
+    result = Pipeline(web_store, base_iri=BASE).ingest_bytes(
+        text.encode(), name="viet-hung.txt", locator="test:viet-hung")
+    assert result.error is None and result.relations, result
+    after = wc.get(path_of(doc) + ".json").get_json()
+    assert traced == [doc, doc]
+    assert after["downstream"]["tree_nodes"]["total"] > first["downstream"]["tree_nodes"]["total"]
+    assert "77/KH-UBND" in str(after["downstream"]["tree"])
 
 
 def test_explorer_page_and_its_data(wc):
