@@ -58,6 +58,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("update_token", "",
             "Bearer token that enables SPARQL Update and write routes; empty keeps them off."),
     Setting("client_concurrency", 4, "Queries one client may run at once before a 429."),
+    Setting("client_queue", 2, "Queries one client may have waiting for a free slot past "
+            "KG_CLIENT_CONCURRENCY before a 429."),
     Setting("client_seconds_per_minute", 60.0,
             "Query seconds one client may use per minute before a 429."),
     Setting("query_workers", 3, "Worker processes that run SPARQL queries for the web server."),

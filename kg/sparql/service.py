@@ -28,7 +28,10 @@ class SparqlService:
         self.settings = settings
         self.limiter = ClientLimiter(concurrency=int(settings["client_concurrency"]),
                                      seconds_per_minute=float(
-                                         settings["client_seconds_per_minute"]))
+                                         settings["client_seconds_per_minute"]),
+                                     # queued: until a running query ends or is stopped
+                                     queue=int(settings["client_queue"]),
+                                     wait=2 * float(settings["query_timeout"]))
         self._runner = runner
         self._lock = threading.Lock()
 

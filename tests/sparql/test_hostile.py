@@ -199,21 +199,27 @@ def test_benign_client_is_served_beside_hostile_ones(hostile_server: Server) -> 
     assert max(t for _, t in results) <= LIMIT + 1
 
 
-def test_too_many_queries_at_once_get_429_with_retry_after(hostile_server: Server) -> None:
-    answers: list[tuple[int, dict[str, str]]] = []
+def test_too_many_queries_at_once_wait_their_turn_then_get_429(hostile_server: Server
+                                                                ) -> None:
+    """Six runaway queries at once from one client with two slots and a queue of two: two
+    run, two wait and run when those are stopped, two are refused at once (429)."""
+    answers: list[tuple[int, float, dict[str, str]]] = []
 
     def one() -> None:
+        start = time.monotonic()
         status, _, headers = ask(hostile_server, CROSS)
-        answers.append((status, headers))
+        answers.append((status, time.monotonic() - start, headers))
 
-    threads = [threading.Thread(target=one) for _ in range(4)]
+    threads = [threading.Thread(target=one) for _ in range(6)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(LIMIT + 10)
-    statuses = sorted(s for s, _ in answers)
-    assert statuses.count(429) >= 2 and statuses.count(503) >= 1, statuses
-    assert all(int(h["retry-after"]) >= 1 for s, h in answers if s == 429)
+        t.join(3 * LIMIT + 10)
+    assert sorted(s for s, _, _ in answers) == [429, 429, 503, 503, 503, 503], answers
+    assert all(took < 1 and int(h["retry-after"]) >= 1
+               for s, took, h in answers if s == 429)
+    stopped = sorted(took for s, took, _ in answers if s == 503)
+    assert stopped[-1] >= 2 * LIMIT, stopped          # the queued two ran after the first
 
 
 def test_query_seconds_per_minute_are_limited(live_factory) -> None:

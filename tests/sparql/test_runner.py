@@ -10,11 +10,12 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import URIRef
 
-from kg.errors import LimitExceeded, QueryTimeout
+from kg.errors import LimitExceeded, QueryTimeout, TooManyRequests
 from kg.sparql import limits, zygote
 from kg.sparql.execute import Job
 from kg.sparql.runner import SETTLED, ProcessRunner, ResultCache, _process_cpu
@@ -237,3 +238,36 @@ def test_workers_still_start_when_the_zygote_is_gone(runner: ProcessRunner) -> N
         time.sleep(0.05)
     assert len(runner.pids()) == runner.size + 1
     assert os.getpid() in {_ppid(p) for p in runner.pids()}   # started as subprocesses
+
+
+def test_queries_past_the_concurrency_wait_in_a_short_queue() -> None:
+    """One slot, a queue of one: the second query waits and runs when the slot frees, a
+    third is refused at once, and one that waits longer than `wait` is refused then."""
+    limiter = limits.ClientLimiter(concurrency=1, seconds_per_minute=600, queue=1, wait=0.5)
+    outcome: dict[str, Any] = {}
+
+    def second() -> None:
+        start = time.monotonic()
+        with limiter.slot("a"):
+            outcome["second"] = time.monotonic() - start
+
+    with limiter.slot("a"):
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        time.sleep(0.1)
+        start = time.monotonic()
+        with pytest.raises(TooManyRequests), limiter.slot("a"):
+            pass
+        assert time.monotonic() - start < 0.05           # the queue is full: no wait
+        with limiter.slot("b"):                           # another client: not affected
+            pass
+        time.sleep(0.2)
+    waiter.join(2)
+    assert 0.25 <= outcome["second"] < 0.5
+
+    with limiter.slot("a"):
+        start = time.monotonic()
+        with pytest.raises(TooManyRequests), limiter.slot("a"):
+            pass
+        assert 0.45 <= time.monotonic() - start < 1.0    # waited its `wait`, then refused
+    assert not limiter.queued
