@@ -108,3 +108,18 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def server_ms(header: str | None) -> float | None:
+    """The `app` duration in ms of a W3C Server-Timing header (`app;dur=12.3`), if any:
+    what `kg serve` says it spent on a request, without the network or the client."""
+    for metric in (header or "").split(","):
+        name, *params = (p.strip() for p in metric.split(";"))
+        if name == "app":
+            for p in params:
+                if p.startswith("dur="):
+                    try:
+                        return float(p[4:])
+                    except ValueError:
+                        return None
+    return None

@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.bench import Config, Row
-from kg.bench.machine import dir_size, free_port, median, percentile, repeat, timed, tree_rss
+from kg.bench.machine import (
+    dir_size,
+    free_port,
+    median,
+    percentile,
+    repeat,
+    server_ms,
+    timed,
+    tree_rss,
+)
 from kg.errors import KGError
 
 if TYPE_CHECKING:
@@ -584,7 +593,9 @@ def serve_part(cfg: Config, work: Path, store_dir: Path, p: Params, pages: dict[
 
 
 def _page(url: str, name: str, cfg: Config, label: str, size: int) -> Row:
-    times = []
+    """A page's server time (its Server-Timing header: the bar is server-side) over
+    repeated requests, the first apart; the time over loopback HTTP in the note."""
+    times, served = [], []
     status = 0
     spent = time.perf_counter()
     for i in range(cfg.page_repeats + 1):
@@ -593,23 +604,29 @@ def _page(url: str, name: str, cfg: Config, label: str, size: int) -> Row:
             with urllib.request.urlopen(url, timeout=30) as r:
                 r.read()
                 status = r.status
+                app_ms = server_ms(r.headers.get("Server-Timing"))
         except urllib.error.HTTPError as e:
             status = e.code
+            app_ms = None
         except (urllib.error.URLError, OSError) as e:
             return _na("pages", f"{name} page", f"{type(e).__name__} {e} for {url}", label)
+        took = (time.perf_counter() - t) * 1000
+        server = took if app_ms is None else app_ms
         if i:
-            times.append(time.perf_counter() - t)
+            times.append(took)
+            served.append(server)
         else:       # it warms caches, and builds what the server keeps (a trace)
-            first = time.perf_counter() - t
+            first, first_server = took, server
         if time.perf_counter() - spent > 60 and times:
             break
     if status != 200:
         return _na("pages", f"{name} page", f"HTTP {status} for {url}", label)
-    ms = median(times) * 1000
+    ms = median(served)
     return Row("pages", f"{name} page", label, ms, "ms", bar="≤ 300 ms",
-               verdict=verdict(max(ms, first * 1000) <= 300), note=f"median of "
-               f"{len(times)}, p90 {percentile(times, 90) * 1000:.0f} ms, first request "
-               f"{first * 1000:.0f} ms, over loopback HTTP"
+               verdict=verdict(max(ms, first_server) <= 300), note=f"server time, median "
+               f"of {len(served)}, p90 {percentile(served, 90):.0f} ms, first request "
+               f"{first_server:.0f} ms; over loopback HTTP median {median(times):.0f} ms, "
+               f"first {first:.0f} ms"
                + ("" if size >= 1_000_000 else "; bar is set at 1M documents"))
 
 

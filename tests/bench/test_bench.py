@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.bench import Config, Report, Row, run, table
-from kg.bench.machine import percentile
+from kg.bench.machine import percentile, server_ms
 from kg.bench.rdflib_store import RdflibStore
 from kg.cli import main
 from tests.conftest import shared_dir
@@ -19,6 +19,12 @@ def test_percentile_is_nearest_rank():
     assert percentile(xs, 99) == 99.0
     assert percentile(xs, 50) == 50.0
     assert percentile([3.0], 99) == 3.0
+
+
+def test_server_time_is_read_from_the_server_timing_header():
+    assert server_ms("db;dur=2, app;dur=12.5;desc=\"page\"") == 12.5
+    assert server_ms("app;desc=x") is None and server_ms(None) is None
+    assert server_ms("app;dur=oops") is None
 
 
 def test_rdflib_baseline_store_answers_like_a_store():
@@ -66,6 +72,8 @@ def test_bench_quick_runs_end_to_end_on_a_tiny_size(tmp_path: Path):
                      "mix, 2 clients, kg serve", "answer cache off", "peak RSS of `kg serve`"):
         assert expected in measures, expected
     assert all(r.verdict for r in report.rows)
+    pages = [r for r in report.rows if r.part == "pages" and r.measure.endswith("page")]
+    assert pages and all(r.note.startswith("server time") for r in pages)   # Server-Timing read
     assert json.loads(json.dumps(report.to_json()))["rows"]
 
 

@@ -250,6 +250,19 @@ def test_document_page_keeps_its_trace_until_a_write(wc, web_app, web_store, mon
     assert "77/KH-UBND" in str(after["downstream"]["tree"])
 
 
+def test_answers_say_their_server_time(wc, monkeypatch):
+    """Server-Timing on every answer (pages, JSON, errors), measuring the app's work."""
+    from kg.bench.machine import server_ms
+    from web import pages
+
+    for path in ("/", "/index.json", "/search?q=97", "/id/doc/nothing-here"):
+        assert server_ms(wc.get(path).headers.get("Server-Timing")) is not None, path
+    real = pages.document
+    monkeypatch.setattr(pages, "document", lambda node: time.sleep(0.05) or real(node))
+    doc = find(wc, "97/2019/QH14")["node"]
+    assert server_ms(wc.get(path_of(doc)).headers["Server-Timing"]) >= 50
+
+
 def test_explorer_page_and_its_data(wc):
     page = html(wc.get("/explore?q=97/2019/QH14"))
     assert "/static/vendor/cytoscape.min.js" in page
