@@ -75,9 +75,11 @@ class SparqlService:
         if default_graphs or named_graphs:
             job.default_graphs = list(default_graphs or [])
             job.named_graphs = list(named_graphs or [])
-        job.yields = self.limiter.marked("runaway", client)
-        job.low_priority = job.yields or self.limiter.marked("slow", client)
         with self.limiter.slot(client):
+            # marks read once its turn came: a query that waited in the client's queue
+            # while another of its queries ran into the limit is a runaway's too
+            job.yields = self.limiter.marked("runaway", client)
+            job.low_priority = job.yields or self.limiter.marked("slow", client)
             try:
                 body = self.runner.run(job)
             finally:

@@ -121,6 +121,9 @@ def main(fd: int) -> None:
     from kg.sparql import worker
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # children are reaped by the kernel
+    # Ctrl-C on `kg serve` reaches the whole process group: the server stops us by closing
+    # our socket, so no traceback of ours is printed meanwhile.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sock = socket.socket(fileno=fd)
     while True:
         try:
@@ -136,6 +139,7 @@ def main(fd: int) -> None:
             try:
                 sock.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.default_int_handler)  # as a worker had
                 worker.main(Connection(fds[0]), snapshot, int(memory_limit))
             except BaseException:
                 traceback.print_exc()

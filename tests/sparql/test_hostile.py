@@ -222,6 +222,42 @@ def test_too_many_queries_at_once_wait_their_turn_then_get_429(hostile_server: S
     assert stopped[-1] >= 2 * LIMIT, stopped          # the queued two ran after the first
 
 
+def test_a_query_queued_behind_runaway_ones_is_treated_as_theirs(hostile_server: Server
+                                                                   ) -> None:
+    """Three cross products at once from a fresh client, while a benign client keeps the
+    server busy: the two running ones are stopped at the limit, which marks the client;
+    the third, queued meanwhile, reads that mark when its turn comes, so it never starts
+    on a busy server (no worker killed for it) and is refused at its own limit."""
+    stop = threading.Event()
+
+    def benign() -> None:
+        while not stop.is_set():
+            ask(hostile_server, BENIGN, source="127.0.0.2")
+
+    stream = threading.Thread(target=benign, daemon=True)
+    stream.start()
+    answers: list[tuple[int, bytes]] = []
+
+    def one() -> None:
+        status, body, _ = ask(hostile_server, CROSS, source="127.0.0.4")
+        answers.append((status, body))
+
+    try:
+        first = [threading.Thread(target=one) for _ in range(2)]
+        for t in first:
+            t.start()
+        time.sleep(0.3)                       # the two hold the client's slots
+        one()                                 # queued, then its turn
+        for t in first:
+            t.join(LIMIT + 5)
+    finally:
+        stop.set()
+        stream.join(10)
+    assert [s for s, _ in answers] == [503, 503, 503], answers
+    assert b"otherwise idle" not in answers[0][1] + answers[1][1]
+    assert b"otherwise idle" in answers[2][1], answers[2]
+
+
 def test_query_seconds_per_minute_are_limited(live_factory) -> None:
     server = live_factory(query_timeout=1.0, client_seconds_per_minute=1.5)
     statuses = [ask(server, CROSS)[0] for _ in range(3)]
@@ -320,10 +356,13 @@ for t in threads:
 # the guard asserted. Measured here (median of the turns, 500 requests each): with runaway
 # queries only demoted to SCHED_IDLE, p99 5.1-6.8× and p90 2.2-2.3×; since the queries of
 # a client that ran into the limit also stand still while others are served
-# (kg.sparql.runner.Yielding), p99 1.9-5.0× (quiet hours 1.9-2.9) and p90 1.3-1.4×. The
-# p99 of this shared 2-vCPU machine swings too much to hold it to a line: the goal is
-# reported (printed and in test-artifacts/hostile.json), and the p90, which fails without
-# Yielding, is asserted.
+# (kg.sparql.runner.Yielding), p99 1.9-5.0× (quiet hours 1.9-2.9) and p90 1.3-1.4×; since
+# a client's queries past its concurrency wait in a short queue instead of being refused
+# and resent every 50 ms, and a runaway client's queries start only when the server is
+# quiet, p99 1.6-2.2× over six runs and p90 1.04-1.08× (the first turn, a fresh
+# attacker's first query running until the limit, 5-7×). The p99 of this shared 2-vCPU
+# machine swings too much to hold it to a line: the goal is reported (printed and in
+# test-artifacts/hostile.json), and the p90, which fails without Yielding, is asserted.
 GOAL_RATIO = 2.0
 GUARD_P90_RATIO = 1.8
 
@@ -399,7 +438,8 @@ def test_long_queries_progress_under_load_unless_their_client_ran_into_the_limit
         live_factory) -> None:
     """Under a benign client's steady stream, a long query of an ordinary client still
     finishes (demoted, never stopped); the same kind of query of a client whose query was
-    stopped at the time limit lately gets only the idle time, and is stopped again."""
+    stopped at the time limit lately gets only the idle time: there is none, so it never
+    starts (no worker is killed for it) and is refused at the limit."""
     server = live_factory(query_timeout=4.0, query_workers=3, client_concurrency=2)
     _add_bulk(server.store)
     stop = threading.Event()
@@ -411,6 +451,10 @@ def test_long_queries_progress_under_load_unless_their_client_ran_into_the_limit
             served[0] += 1
 
     assert ask(server, CROSS, source="127.0.0.3")[0] == 503     # 127.0.0.3 ran into it
+    runner = server.service.runner
+    deadline = time.monotonic() + 10
+    while len(runner.pids()) < runner.size + 1 and time.monotonic() < deadline:
+        time.sleep(0.05)                                          # its worker replaced
     stream = threading.Thread(target=benign, daemon=True)
     stream.start()
     try:
@@ -418,8 +462,12 @@ def test_long_queries_progress_under_load_unless_their_client_ran_into_the_limit
         status, body, _ = ask(server, MEDIUM.format(3))           # an ordinary client
         assert status == 200, body
         assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 100_000
+        workers = set(runner.pids())
+        start = time.monotonic()
         status, body, _ = ask(server, MEDIUM.format(4), source="127.0.0.3")
         assert status == 503, body                                # the runaway client
+        assert b"otherwise idle" in body and time.monotonic() - start >= 4.0
+        assert set(runner.pids()) == workers                      # none killed for it
     finally:
         stop.set()
         stream.join(10)
