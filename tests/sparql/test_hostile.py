@@ -258,6 +258,26 @@ def test_a_query_queued_behind_runaway_ones_is_treated_as_theirs(hostile_server:
     assert b"otherwise idle" in answers[2][1], answers[2]
 
 
+def test_a_query_queued_behind_runaway_ones_runs_on_an_idle_server(hostile_server: Server
+                                                                    ) -> None:
+    """The same three cross products with nobody else asking: the third, whose request
+    came in before its client was marked, must not hold the server busy for itself: it
+    runs (and is stopped at the limit) instead of waiting for a quiet that never comes."""
+    answers: list[bytes] = []
+
+    def one() -> None:
+        answers.append(ask(hostile_server, CROSS, source="127.0.0.5")[1])
+
+    first = [threading.Thread(target=one) for _ in range(2)]
+    for t in first:
+        t.start()
+    time.sleep(0.3)
+    one()
+    for t in first:
+        t.join(LIMIT + 5)
+    assert len(answers) == 3 and all(b"stopped after" in a for a in answers), answers
+
+
 def test_query_seconds_per_minute_are_limited(live_factory) -> None:
     server = live_factory(query_timeout=1.0, client_seconds_per_minute=1.5)
     statuses = [ask(server, CROSS)[0] for _ in range(3)]
@@ -359,10 +379,11 @@ for t in threads:
 # (kg.sparql.runner.Yielding), p99 1.9-5.0× (quiet hours 1.9-2.9) and p90 1.3-1.4×; since
 # a client's queries past its concurrency wait in a short queue instead of being refused
 # and resent every 50 ms, and a runaway client's queries start only when the server is
-# quiet, p99 1.6-2.2× over six runs and p90 1.04-1.08× (the first turn, a fresh
-# attacker's first query running until the limit, 5-7×). The p99 of this shared 2-vCPU
-# machine swings too much to hold it to a line: the goal is reported (printed and in
-# test-artifacts/hostile.json), and the p90, which fails without Yielding, is asserted.
+# quiet, p99 1.6-2.8× over 16 runs (at or under 2 in 9) and p90 1.02-1.12× (the first
+# turn, a fresh attacker's first query running until the limit, 4-16×). The p99 of this
+# shared 2-vCPU machine swings too much to hold it to a line: the goal is reported (printed
+# and in test-artifacts/hostile.json), and the p90, which fails without Yielding, is
+# asserted.
 GOAL_RATIO = 2.0
 GUARD_P90_RATIO = 1.8
 
