@@ -243,7 +243,7 @@ def test_workers_still_start_when_the_zygote_is_gone(runner: ProcessRunner) -> N
 def test_queries_past_the_concurrency_wait_in_a_short_queue() -> None:
     """One slot, a queue of one: the second query waits and runs when the slot frees, a
     third is refused at once, and one that waits longer than `wait` is refused then."""
-    limiter = limits.ClientLimiter(concurrency=1, seconds_per_minute=600, queue=1, wait=0.5)
+    limiter = limits.ClientLimiter(concurrency=1, seconds_per_minute=600, queue=1, wait=1.5)
     outcome: dict[str, Any] = {}
 
     def second() -> None:
@@ -263,11 +263,46 @@ def test_queries_past_the_concurrency_wait_in_a_short_queue() -> None:
             pass
         time.sleep(0.2)
     waiter.join(2)
-    assert 0.25 <= outcome["second"] < 0.5
+    assert 0.25 <= outcome["second"] < 1.5
 
     with limiter.slot("a"):
         start = time.monotonic()
         with pytest.raises(TooManyRequests), limiter.slot("a"):
             pass
-        assert 0.45 <= time.monotonic() - start < 1.0    # waited its `wait`, then refused
+        assert 1.45 <= time.monotonic() - start < 3.0    # waited its `wait`, then refused
     assert not limiter.queued
+
+
+def test_a_queued_query_reads_its_clients_marks_when_its_turn_comes() -> None:
+    """A query that waited in its client's queue while the client's running query was
+    stopped at the time limit is a runaway's too: it reads the marks when it gets its slot,
+    not when it arrived."""
+    from kg.settings import load
+    from kg.sparql.service import SparqlService
+
+    release = threading.Event()
+    seen: list[bool] = []
+
+    class Runner:
+        def run(self, job: Job) -> bytes:
+            seen.append(job.yields)
+            if len(seen) == 1:
+                release.wait(5)                    # the first holds the only slot
+            return b"{}"
+
+    settings = load({"client_concurrency": 1, "client_queue": 1, "query_timeout": 5})
+    svc = SparqlService(None, settings, runner=Runner())  # type: ignore[arg-type]
+    query = "SELECT * { ?s ?p ?o }"
+    first = threading.Thread(target=svc.query, args=(query,), kwargs={"client": "a"})
+    first.start()
+    while not seen:
+        time.sleep(0.01)
+    second = threading.Thread(target=svc.query, args=(query,), kwargs={"client": "a"})
+    second.start()
+    while not svc.limiter.queued:
+        time.sleep(0.01)                           # the second waits in the queue
+    svc.limiter.mark("runaway", "a")               # as the runner does at the time limit
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert seen == [False, True]
