@@ -306,3 +306,31 @@ def test_a_queued_query_reads_its_clients_marks_when_its_turn_comes() -> None:
     first.join(5)
     second.join(5)
     assert seen == [False, True]
+
+
+def test_a_runaway_query_does_not_start_while_the_server_is_busy(runner: ProcessRunner
+                                                                 ) -> None:
+    """While a request is being served (held open here: no gap a timer could take for
+    quiet), a runaway client's query is refused at its limit without taking a worker, so
+    none is killed for it; once the server is quiet, it runs."""
+    busy, done = threading.Event(), threading.Event()
+
+    def request() -> None:
+        with runner.yielding.serving():
+            busy.set()
+            done.wait(10)
+
+    serving = threading.Thread(target=request)
+    serving.start()
+    busy.wait(5)
+    workers = set(runner.pids())
+    start = time.monotonic()
+    with pytest.raises(QueryTimeout, match="otherwise idle"):
+        runner.run(Job(query=COUNT + " # runaway", form="SELECT", fmt="json", yields=True))
+    assert time.monotonic() - start >= runner.timeout
+    assert set(runner.pids()) == workers
+    done.set()
+    serving.join(5)
+    body = runner.run(Job(query=COUNT + " # runaway, quiet", form="SELECT", fmt="json",
+                          yields=True))
+    assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 0
