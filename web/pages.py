@@ -196,8 +196,9 @@ def document(node: str) -> dict[str, Any]:
         out["display"] = set_label({"label": out["label"],
                                     "issuers": [i["label"] for i in out["issuers"]]})
     page = _page_arg()
-    out.update(kept(analytics_store(), ("document-page", node, page),
-                    lambda: _trace_sections(ix, node, page)))
+    store = analytics_store()
+    out.update(kept(store, ("document-page", node, page),
+                    lambda: _trace_sections(store, ix, node, page)))
     out["evidence"] = []
     for direction in ("out", "in"):
         for link in data["outgoing" if direction == "out" else "incoming"]:
@@ -215,7 +216,8 @@ def document(node: str) -> dict[str, Any]:
     return out
 
 
-def _trace_sections(ix: SearchIndex, node: str, page: int) -> dict[str, Any]:
+def _trace_sections(store: Store, ix: SearchIndex, node: str, page: int
+                    ) -> dict[str, Any]:
     """The document page's `downstream` and `upstream`: trees and level summaries cut to
     what a page shows, annotated, and `page` of the downstream documents for the JSON twin.
 
@@ -223,7 +225,6 @@ def _trace_sections(ix: SearchIndex, node: str, page: int) -> dict[str, Any]:
     from: a national resolution's trace of thousands of documents takes ~25 ms to keep
     and as long to read back, these sections a few.
     """
-    store = analytics_store()
     down = trace_down(store, node, keep=False)
     up = trace_up(store, node, keep=False)
     shown = {"down": cap_tree(down["tree"], TREE_NODES), "up": cap_tree(up["tree"], TREE_NODES)}

@@ -62,14 +62,16 @@ class Forked:
     def _ended(self) -> None:
         # The zygote reaps its children, so no exit status is known here; -1 says "ended".
         self.returncode = -1
-        os.close(self.fd)
+        self._close()
+
+    def _close(self) -> None:
+        # once only: a closed descriptor's number may be reused by another file
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            os.close(fd)
 
     def __del__(self) -> None:
-        if self.returncode is None:
-            try:
-                os.close(self.fd)
-            except OSError:
-                pass
+        self._close()
 
 
 class Zygote:
