@@ -331,7 +331,7 @@ class Yielding:
     tests/sparql/test_hostile.py: the benign p99 beside runaway queries went from 5.1-6.8×
     its p99 alone to 1.9-5.0× (it swings with the machine), the p90 from 2.2× to 1.3-1.4×;
     with queries not started while the server is busy, and the per-client queue
-    (kg.sparql.limits), p99 1.6-2.8× and p90 1.02-1.12× (median of the turns, 16 runs).
+    (kg.sparql.limits), p99 1.5-3.8× and p90 1.0-1.12× (median of the turns, 19 runs).
     """
 
     def __init__(self, quiet: float = 0.05) -> None:
