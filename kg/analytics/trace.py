@@ -88,38 +88,52 @@ _REL_PRIORITY = {r: i for i, r in enumerate(("implements", "details", "guides", 
 
 
 def _tree_parents(start: str, nxt: dict[str, list[tuple[str, str]]],
-                  docs: dict[str, dict[str, Any]]) -> tuple[dict[str, tuple[str, str]], bool]:
-    """The edge under which each reachable document is drawn in the tree, and whether
-    the reachable documents are free of cycles.
+                  docs: dict[str, dict[str, Any]]
+                  ) -> tuple[dict[str, tuple[str, str]], dict[str, int] | None]:
+    """The edge under which each reachable document is drawn in the tree, and, when the
+    reachable documents are free of cycles, each one's depth in that tree (else None).
 
     A document linked both to a resolution and to the plan that implements it hangs
     under the plan (97 → 171-KH/TU → 03-TT/QU, not 97 → 03-TT/QU): the parent is the one
     farthest from the start along the longest path, then the latest, then by relation.
+    Drawn so, a document's depth in the tree is its longest path from the start.
     Inside a cycle, where that order does not exist, the breadth-first parent is used.
     """
     incoming: dict[str, list[tuple[str, str]]] = {}
-    succ: dict[str, list[str]] = {}
     for u, lst in nxt.items():
-        succ[u] = [v for _, v in lst]
         for rel, v in lst:
-            incoming.setdefault(v, []).append((u, rel))
-    nodes = {start, *incoming}       # the walk reached every one of them from the start
-    order = _topological(nodes, succ)
-    if order is None:
-        return _tree_parents_in_cycles(start, nxt, docs, incoming), False
-    depth = dict.fromkeys(nodes, 0)
-    for u in order:
-        for v in succ.get(u, ()):
-            if depth[v] <= depth[u]:
-                depth[v] = depth[u] + 1
+            inc = incoming.get(v)
+            if inc is None:
+                incoming[v] = [(u, rel)]
+            else:
+                inc.append((u, rel))
+    # Longest paths in topological order (Kahn's): the walk reached every document from
+    # the start, so only the start may be free of incoming edges; a document never freed
+    # lies on or below a cycle.
+    if start in incoming:
+        return _tree_parents_in_cycles(start, nxt, docs, incoming), None
+    left = {v: len(inc) for v, inc in incoming.items()}
+    depth = {start: 0}
+    ready = [start]
+    done = 0
+    while ready:
+        u = ready.pop()
+        done += 1
+        du = depth[u] + 1
+        for _, v in nxt.get(u, ()):
+            if depth.get(v, 0) < du:
+                depth[v] = du
+            left[v] -= 1
+            if not left[v]:
+                ready.append(v)
+    if done <= len(incoming):
+        return _tree_parents_in_cycles(start, nxt, docs, incoming), None
     parent: dict[str, tuple[str, str]] = {}
     for v, inc in incoming.items():
-        if v == start:
-            continue
         # in an acyclic trace every edge goes deeper: each incoming edge is a candidate
         parent[v] = inc[0] if len(inc) == 1 else max(inc, key=lambda ur: (
             depth[ur[0]], docs[ur[0]]["date"] or "", -_REL_PRIORITY.get(ur[1], 9), ur[0]))
-    return parent, True
+    return parent, depth
 
 
 def _tree_parents_in_cycles(start: str, nxt: dict[str, list[tuple[str, str]]],
@@ -159,6 +173,19 @@ def _tree_parents_in_cycles(start: str, nxt: dict[str, list[tuple[str, str]]],
     return parent
 
 
+def _tree_depths(start: str, tree_parent: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """Each document's depth in the tree that `tree_parent` draws from `start`."""
+    depth = {start: 0}
+    for n in tree_parent:
+        path = [n]
+        while path[-1] not in depth:
+            path.append(tree_parent[path[-1]][0])
+        base = depth[path[-1]]
+        for k, m in enumerate(reversed(path[:-1]), 1):
+            depth[m] = base + k
+    return depth
+
+
 def _is_ancestor(a: str, n: str, tree_parent: dict[str, tuple[str, str]]) -> bool:
     """Whether `a` is `n` or lies on the tree path from the start to `n`."""
     while True:
@@ -180,17 +207,11 @@ def _trace(store: Store, doc: str, rels: Sequence[str], direction: str) -> dict[
         nxt.setdefault(u, []).append((rel, v))
     for lst in nxt.values():
         lst.sort(key=lambda rv: key[rv[1]])
-    tree_parent, acyclic = _tree_parents(doc, nxt, docs)
-    depth = {doc: 0}
-    for n in tree_parent:
-        path = [n]
-        while path[-1] not in depth:
-            path.append(tree_parent[path[-1]][0])
-        base = depth[path[-1]]
-        for k, m in enumerate(reversed(path[:-1]), 1):
-            depth[m] = base + k
+    tree_parent, depth = _tree_parents(doc, nxt, docs)
     # the walk reached every node of `edges` from the start: acyclic there, acyclic here
-    cycles = [] if acyclic else _cycles(edges)
+    cycles = [] if depth is not None else _cycles(edges)
+    if depth is None:
+        depth = _tree_depths(doc, tree_parent)
     day = {n: to_date(d["date"]) for n, d in docs.items()}
 
     def lag(later: str, earlier: str) -> int | None:
@@ -267,9 +288,15 @@ def group_by_level(nodes: Any, *, exclude: str | None = None,
         entry = {"iri": n["iri"], "id": get("id"), "label": get("label"), "date": get("date"),
                  "count": get("count"), "depth": get("depth"), "parent": get("parent"),
                  "rel": get("rel"), "lag_days": get("lag_days")}
+        at_level = by_level.get(level)
+        if at_level is None:
+            at_level = by_level[level] = {}
         for i in at:
-            group = by_level.setdefault(level, {}).setdefault(
-                i["iri"] or "", {"issuer": i["iri"], "label": i["label"], "documents": []})
+            # get, then make: setdefault would build a group for every document
+            group = at_level.get(i["iri"] or "")
+            if group is None:
+                group = at_level[i["iri"] or ""] = {
+                    "issuer": i["iri"], "label": i["label"], "documents": []}
             group["documents"].append(entry if len(at) == 1 else dict(entry))
     out = []
     for level in sorted(by_level, key=level_rank):

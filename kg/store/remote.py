@@ -14,7 +14,9 @@ peculiarities are handled here and nowhere else:
   input:default-graph-exclude` would hide them, but with it `GRAPH <iri> {…}` answers
   wrongly (7.2.5: one row instead of 7,002), so it is not used;
 - under repeatable-read isolation readers and writers can deadlock (SQL state 40001):
-  the transaction is rolled back and the request is retried.
+  the transaction is rolled back and the request is retried;
+- on a busy machine it may drop a connection before answering: a query is sent again
+  (a few times, backing off), an update is not (it may have run) and is reported.
 
 What "atomic replace" means here (tests/store/test_atomic.py checks it):
 - `replace_graph` sends `DROP SILENT GRAPH g ; INSERT DATA {…} ; …` as one request, which
@@ -164,6 +166,12 @@ class RemoteStore(Store):
             except TimeoutError as e:
                 raise StoreError(_slow(url, what, self.timeout)) from e
             except (http.client.HTTPException, ConnectionError) as e:
+                # A query is safe to send again: a busy server may drop a connection
+                # before answering (Virtuoso did, on a loaded machine). An update is not:
+                # it may have run.
+                if not update and attempt < RETRIES - 1:
+                    time.sleep(0.05 * 2 ** attempt)
+                    continue
                 raise StoreError(f"SPARQL endpoint {url} dropped the connection: {e}") from e
             except json.JSONDecodeError as e:
                 raise StoreError(f"SPARQL endpoint {url} sent an answer that is not "

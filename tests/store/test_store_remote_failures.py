@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -13,7 +14,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.errors import StoreError
-from kg.store.remote import RemoteStore
+from kg.store.remote import RETRIES, RemoteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 G = URIRef("https://example.org/source/cut")
@@ -41,13 +42,16 @@ class Proxy:
 
     `cut_after`: forward this many bytes of the request, then close both sides (a client
     that dies mid-request). `hold`: forward the request whole, hold the answer this long.
-    `silent`: accept and never answer.
+    `silent`: accept and never answer. `drop`: read this many requests whole, forward
+    none of them and reset their connections (a busy server dropping them).
     """
 
     def __init__(self, target_port: int, *, cut_after: int | None = None, hold: float = 0,
-                 silent: bool = False) -> None:
+                 silent: bool = False, drop: int = 0) -> None:
         self.target_port, self.cut_after, self.hold, self.silent = (
             target_port, cut_after, hold, silent)
+        self.drop = drop
+        self.dropped = 0
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
@@ -76,6 +80,12 @@ class Proxy:
         with client:
             if self.silent:
                 self.stopped.wait(60)
+                return
+            if self.dropped < self.drop:
+                self.dropped += 1
+                self._read_request(client)
+                # linger 0: the close resets the connection instead of ending it
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 return
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
             with upstream:
@@ -169,6 +179,26 @@ def test_endpoint_that_never_answers_times_out_with_a_clear_error(proxy_factory,
     with pytest.raises(StoreError, match=rf"{proxy.url} did not answer the query within 1 s"):
         store.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert time.monotonic() - t0 < 30
+
+
+def test_a_dropped_query_is_sent_again_a_dropped_update_is_not(
+        remote_store: RemoteStore, proxy_factory, tmp_path: Path) -> None:
+    remote_store.replace_graph(G, triples("A", 10))
+    once = proxy_factory(drop=1)
+    store = RemoteStore(once.url, timeout=10, originals_dir=tmp_path)
+    assert versions(store) == {"A": 10}           # answered on the second connection
+    assert once.dropped == 1
+    update = proxy_factory(drop=1)
+    store = RemoteStore(update.url, timeout=10, originals_dir=tmp_path)
+    with pytest.raises(StoreError, match=rf"{update.url} dropped the connection"):
+        store.replace_graph(G, triples("B", 10))  # it may have run: the caller decides
+    assert update.dropped == 1
+    assert versions(remote_store) == {"A": 10}
+    always = proxy_factory(drop=99)
+    store = RemoteStore(always.url, timeout=10, originals_dir=tmp_path)
+    with pytest.raises(StoreError, match=rf"{always.url} dropped the connection"):
+        store.count()
+    assert always.dropped == RETRIES
 
 
 def test_client_cut_off_mid_request_writes_nothing(remote_store: RemoteStore, proxy_factory,
