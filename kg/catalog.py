@@ -84,7 +84,7 @@ log = logging.getLogger(__name__)
 
 P = sparql_prefixes()
 KG_NS = str(KG._NS)
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 #: Schema changes made in place (from version → to version, statements), so that a new
 #: version does not cost a catalog of a large store its rebuild.
 UPGRADES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -92,6 +92,9 @@ UPGRADES: dict[str, tuple[str, tuple[str, ...]]] = {
     "7": ("8", ("DROP INDEX IF EXISTS edges_a", "DROP INDEX IF EXISTS edges_b",
                 "CREATE INDEX IF NOT EXISTS edges_out ON edges(a, rel, b)",
                 "CREATE INDEX IF NOT EXISTS edges_in ON edges(b, rel, a)")),
+    # facets of many matches read a narrow index, not the entries' wide rows
+    "8": ("9", ("CREATE INDEX IF NOT EXISTS entries_cols "
+                "ON entries(id, kind, type, level, year)",)),
 }
 #: Nodes per VALUES block of a derivation query; rows per SQLite write batch.
 BATCH = 400
@@ -103,8 +106,16 @@ SCORE_CAP = 5000
 #: rebuilds everything.
 REBUILD_SHARE = 0.5
 REBUILD_MIN = 50
-#: Matches up to this many are sorted for a page; more are walked in rank order.
-SORT_CAP = 50000
+#: A page of matches is found by walking the rank index (probing the matches) when that
+#: walk is expected to read at most this many entries (the page's end × entries ÷
+#: matches); otherwise the matches are sorted.
+WALK_ROWS = 20000
+#: Over this many matches, facets (and a filtered total) are counted on a sample of about
+#: FACET_SAMPLE of them, picked by a hash of their ids, and scaled (marked approximate):
+#: counting 140,000 matches exactly took a second at 100k documents.
+FACET_EXACT = 20000
+FACET_SAMPLE = 10000
+_HASH_MUL, _HASH_SPAN = 2654435761, 1 << 20
 #: Search answers kept per catalog version (repeated and paged searches).
 CACHE = 64
 #: Bytes of analytics answers kept while the store does not change (`Catalog.kept`), and
@@ -126,6 +137,8 @@ CREATE TABLE IF NOT EXISTS entries(
 CREATE INDEX IF NOT EXISTS entries_key ON entries(key) WHERE key != '';
 CREATE INDEX IF NOT EXISTS entries_facets ON entries(kind, type, level, year);
 CREATE INDEX IF NOT EXISTS entries_rank ON entries(cited DESC, date DESC);
+-- covering, for facet counts: a match's facet columns without reading its wide row
+CREATE INDEX IF NOT EXISTS entries_cols ON entries(id, kind, type, level, year);
 CREATE TABLE IF NOT EXISTS issuers(doc INTEGER NOT NULL, body INTEGER NOT NULL,
   PRIMARY KEY(doc, body)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS issuers_body ON issuers(body, doc);
@@ -1146,35 +1159,35 @@ class Catalog:
                 self._cache.move_to_end(key)
                 return copy.deepcopy(self._cache[key])
         match, keys = _fts_query(text)
-        cand = self._candidates(match, keys)
-        if cand is not None and len(cand) <= SCORE_CAP:
-            res = self._scored(text, cand, filters, page, per_page)
+        n_m = self._matches(match, keys)
+        n = n_m if n_m is not None else \
+            self.db.execute("SELECT COALESCE(SUM(n), 0) FROM combos").fetchone()[0]
+        if n <= SCORE_CAP:
+            cand = [r[0] for r in self.db.execute(
+                "SELECT id FROM temp.m" if n_m is not None else "SELECT id FROM entries")]
+            res = self._scored(text, sorted(cand), filters, page, per_page)
         else:
-            res = self._ranked(text, match, keys, filters, page, per_page)
+            res = self._ranked(text, n_m, keys, filters, page, per_page)
         with self._cache_lock:
             self._cache[key] = copy.deepcopy(res)
             while len(self._cache) > CACHE:
                 self._cache.popitem(last=False)
         return res
 
-    def _candidates(self, match: str | None, keys: list[str]) -> list[int] | None:
-        """Ids of the entries that may match; None when over the scoring cap."""
-        ids: set[int] = set()
-        if match is None:                        # empty text: everything
-            n = self.db.execute("SELECT COALESCE(SUM(n), 0) FROM combos").fetchone()[0]
-            if n > SCORE_CAP:
-                return None
-            ids.update(r[0] for r in self.db.execute("SELECT id FROM entries"))
-        else:
-            rows = self.db.execute("SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?",
-                                   (match, SCORE_CAP + 1)).fetchall()
-            if len(rows) > SCORE_CAP:
-                return None
-            ids.update(r[0] for r in rows)
+    def _matches(self, match: str | None, keys: list[str]) -> int | None:
+        """The ids of the entries that may match, into this connection's ``temp.m`` (the
+        full-text match once, whatever comes next), and how many; None for everything
+        (no words to match)."""
+        if match is None:
+            return None
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS m(id INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM temp.m")
+        db.execute("INSERT INTO temp.m SELECT rowid FROM fts WHERE fts MATCH ?", (match,))
         for k in keys:
-            ids.update(r[0] for r in self.db.execute(
-                "SELECT id FROM entries WHERE key = ? AND key != ''", (k,)))
-        return sorted(ids)
+            db.execute("INSERT OR IGNORE INTO temp.m SELECT id FROM entries "
+                       "WHERE key = ? AND key != ''", (k,))
+        return int(db.execute("SELECT COUNT(*) FROM temp.m").fetchone()[0])
 
     def _scored(self, text: str, cand: list[int], filters: dict[str, str], page: int,
                 per_page: int) -> Results:
@@ -1204,29 +1217,20 @@ class Catalog:
                        [{**h.entry.public(), "score": round(h.score, 2), "exact": h.exact}
                         for h in hits[start:start + per_page]], facets, filters)
 
-    def _ranked(self, text: str, match: str | None, keys: list[str], filters: dict[str, str],
+    def _ranked(self, text: str, n_m: int | None, keys: list[str], filters: dict[str, str],
                 page: int, per_page: int) -> Results:
-        """Many matches: exact numbers first, then in-degree, date and label, in SQL."""
+        """Many matches (`n_m` of them in ``temp.m``, or None: every entry): exact numbers
+        first, then in-degree, date and label, in SQL."""
         db = self.db
-        n_m = 0
-        if match is None and not keys:
-            src = "entries e"                        # everything
-        else:
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS m(id INTEGER PRIMARY KEY)")
-            db.execute("DELETE FROM temp.m")
-            if match is not None:
-                db.execute("INSERT INTO temp.m SELECT rowid FROM fts WHERE fts MATCH ?", (match,))
-            else:
-                db.execute("INSERT INTO temp.m SELECT id FROM entries")
-            for k in keys:
-                db.execute("INSERT OR IGNORE INTO temp.m SELECT id FROM entries "
-                           "WHERE key = ? AND key != ''", (k,))
-            n_m = db.execute("SELECT COUNT(*) FROM temp.m").fetchone()[0]
-            # the matches drive the join (CROSS JOIN keeps them outside)
-            src = "temp.m CROSS JOIN entries e ON e.id = m.id"
-        # Few matches: sort them; many: walk the rank index until the page is full.
-        rank = "+e.cited" if 0 < n_m <= SORT_CAP else "e.cited"
-        order = f"ORDER BY {rank} DESC, e.date DESC NULLS LAST, e.label, n.iri"
+        # the matches drive the join (CROSS JOIN keeps them outside)
+        src = "entries e" if n_m is None else "temp.m CROSS JOIN entries e ON e.id = m.id"
+        sample, scale = "1", 1.0
+        if n_m is not None and n_m > FACET_EXACT:
+            # a hash of the id, not its value: ids follow the order entries were made in
+            cut = FACET_SAMPLE * _HASH_SPAN // n_m
+            sample = f"(m.id * {_HASH_MUL}) % {_HASH_SPAN} < {cut}"
+            scale = n_m / max(1, db.execute(
+                f"SELECT COUNT(*) FROM temp.m WHERE {sample}").fetchone()[0])
 
         def where(skip: str | None, only: tuple[str, ...] = FACETS) -> tuple[str, list[Any]]:
             parts, vals = [], []
@@ -1241,8 +1245,59 @@ class Catalog:
                 vals.append(int(v) if k == "year" and v.isdigit() else v)
             return (" AND ".join(parts) or "1"), vals
 
+        # one scan for the four column facets: counts per (kind, type, level, year), each
+        # facet then summed over the combinations the other filters let through
+        cols = ("kind", "type", "level", "year")
+        iw, iv = where(None, only=("issuer",))
+        if src == "entries e" and "issuer" not in filters:
+            combos = db.execute("SELECT kind, type, level, year, n FROM combos").fetchall()
+        else:
+            # the narrow index: SQLite would read each match's wide row by its id
+            narrow = src.replace("entries e", "entries e INDEXED BY entries_cols")
+            combos = db.execute(f"SELECT e.kind, e.type, e.level, e.year, COUNT(*) FROM "
+                                f"{narrow} WHERE {iw} AND {sample} GROUP BY 1, 2, 3, 4",
+                                iv).fetchall()
+        facets = {}
+        for name in cols:
+            counts: Counter[str] = Counter()
+            at = cols.index(name)
+            for row in combos:
+                if row[at] is not None and all(
+                        str(row[cols.index(k)]) == v for k, v in filters.items()
+                        if k in cols and k != name):
+                    counts[str(row[at])] += row[4]
+            facets[name] = self._facet_list(_scaled(counts, scale), filters, name)
+        passing = sum(row[4] for row in combos if all(
+            str(row[cols.index(k)]) == v for k, v in filters.items() if k in cols))
+        # unfiltered, the matches are the total, also when the facets are sampled
+        total = n_m if n_m is not None and scale != 1.0 and not filters \
+            else round(passing * scale)
+        # the issuer facet: the 30 biggest (and any tied with the 30th)
+        fw, fv = where("issuer")
+        if fw == "1" and src == "entries e":
+            g = "SELECT body, n FROM issued"
+        elif fw == "1":
+            g = "SELECT i.body, COUNT(*) FROM temp.m CROSS JOIN issuers i ON i.doc = m.id " \
+                f"WHERE {sample} GROUP BY i.body"
+        else:
+            g = f"SELECT i.body, COUNT(*) FROM {src} JOIN issuers i ON i.doc = e.id " \
+                f"WHERE {fw} AND {sample} GROUP BY i.body"
+        q = (f"WITH g(body, c) AS MATERIALIZED ({g}) SELECT n.iri, g.c FROM g "
+             f"JOIN nodes n ON n.id = g.body WHERE g.c >= COALESCE((SELECT c FROM g "
+             f"ORDER BY c DESC LIMIT 1 OFFSET 29), 0)")
+        facets["issuer"] = self._facet_list(
+            _scaled(Counter(dict(db.execute(q, fv).fetchall())), scale), filters, "issuer")
+        facets = {name: facets[name] for name in FACETS}
+
         w, wv = where(None)
         start = (page - 1) * per_page
+        # Walk the rank index, probing the matches, when few entries come before a full
+        # page (many matches, or the whole catalog); otherwise sort the matches.
+        entries = db.execute("SELECT COALESCE(SUM(n), 0) FROM combos").fetchone()[0]
+        walk = src == "entries e" or \
+            (start + per_page) * entries <= WALK_ROWS * max(1, round(passing * scale))
+        order = (f"ORDER BY {'e.cited' if walk else '+e.cited'} DESC, e.date DESC NULLS LAST, "
+                 f"e.label, n.iri")
         exact: list[int] = []
         if keys:
             exact = [r[0] for r in db.execute(
@@ -1254,9 +1309,9 @@ class Catalog:
             rest = max(0, start - len(exact))
             not_exact = (f" AND e.key NOT IN ({','.join('?' * len(keys))})" if keys else "")
             # a plain join lets SQLite walk the rank index, probing the matches
-            walk = src if rank == "+e.cited" else src.replace("CROSS JOIN", "JOIN")
+            via = src.replace("CROSS JOIN", "JOIN") if walk else src
             ids += [r[0] for r in db.execute(
-                f"""SELECT e.id FROM {walk} JOIN nodes n ON n.id = e.id
+                f"""SELECT e.id FROM {via} JOIN nodes n ON n.id = e.id
                 WHERE {w}{not_exact} {order} LIMIT ? OFFSET ?""",
                 wv + keys + [per_page - len(ids), rest])]
         hits = []
@@ -1274,44 +1329,10 @@ class Catalog:
                 h = _match(e, text)
                 hits.append({**e.public(), "score": round(h.score, 2) if h else 0.0,
                              "exact": bool(h and h.exact)})
-        # one scan for the four column facets: counts per (kind, type, level, year), each
-        # facet then summed over the combinations the other filters let through
-        cols = ("kind", "type", "level", "year")
-        iw, iv = where(None, only=("issuer",))
-        if src == "entries e" and "issuer" not in filters:
-            combos = db.execute("SELECT kind, type, level, year, n FROM combos").fetchall()
-        else:
-            combos = db.execute(f"SELECT e.kind, e.type, e.level, e.year, COUNT(*) FROM {src} "
-                                f"WHERE {iw} GROUP BY 1, 2, 3, 4", iv).fetchall()
-        facets = {}
-        for name in cols:
-            counts: Counter[str] = Counter()
-            at = cols.index(name)
-            for row in combos:
-                if row[at] is not None and all(
-                        str(row[cols.index(k)]) == v for k, v in filters.items()
-                        if k in cols and k != name):
-                    counts[str(row[at])] += row[4]
-            facets[name] = self._facet_list(counts, filters, name)
-        total = sum(row[4] for row in combos if all(
-            str(row[cols.index(k)]) == v for k, v in filters.items() if k in cols))
-        # the issuer facet: the 30 biggest (and any tied with the 30th)
-        fw, fv = where("issuer")
-        if fw == "1" and src == "entries e":
-            g = "SELECT body, n FROM issued"
-        elif fw == "1":
-            g = "SELECT i.body, COUNT(*) FROM temp.m CROSS JOIN issuers i ON i.doc = m.id " \
-                "GROUP BY i.body"
-        else:
-            g = f"SELECT i.body, COUNT(*) FROM {src} JOIN issuers i ON i.doc = e.id " \
-                f"WHERE {fw} GROUP BY i.body"
-        q = (f"WITH g(body, c) AS MATERIALIZED ({g}) SELECT n.iri, g.c FROM g "
-             f"JOIN nodes n ON n.id = g.body WHERE g.c >= COALESCE((SELECT c FROM g "
-             f"ORDER BY c DESC LIMIT 1 OFFSET 29), 0)")
-        facets["issuer"] = self._facet_list(Counter(dict(db.execute(q, fv).fetchall())),
-                                            filters, "issuer")
-        facets = {name: facets[name] for name in FACETS}
-        return Results(text, total, page, per_page, hits, facets, filters)
+        if hits:          # a sample may miss a rare filter's matches: the page has them
+            total = max(total, start + len(hits))
+        return Results(text, total, page, per_page, hits, facets, filters,
+                       approximate=scale != 1.0)
 
     def _facet_list(self, counts: Counter[str], filters: dict[str, str],
                     name: str) -> list[dict[str, Any]]:
@@ -1577,6 +1598,13 @@ def _fts_query(text: str) -> tuple[str | None, list[str]]:
             alt = f'({alt} OR words : "{t}"*)'
         parts.append(alt)
     return " AND ".join(parts), keys
+
+
+def _scaled(counts: Counter[str], scale: float) -> Counter[str]:
+    """Counts taken on a sample, scaled to the whole (at least 1: the value was seen)."""
+    if scale == 1.0:
+        return counts
+    return Counter({k: max(1, round(n * scale)) for k, n in counts.items()})
 
 
 def _value(e: Entry, name: str) -> list[str]:

@@ -113,6 +113,7 @@ class Results:
     facets: dict[str, list[dict[str, Any]]]
     filters: dict[str, str]
     building: bool = False         # the first build of the catalog is still running
+    approximate: bool = False      # total and facet counts scaled from a sample
 
     @property
     def pages(self) -> int:

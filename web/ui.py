@@ -75,7 +75,7 @@ def search() -> Response:
     data: dict[str, Any] = {"q": text, "total": res.total, "page": res.page,
                             "per_page": res.per_page, "pages": res.pages, "hits": res.hits,
                             "facets": res.facets, "filters": res.filters,
-                            "building": res.building}
+                            "building": res.building, "approximate": res.approximate}
     return page("search.html", data, title=text or None)
 
 

@@ -41,6 +41,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "Most implemented and cited"),
     "recent_sources": ("Nguồn mới nạp", "Recent sources"),
     "results": ("kết quả", "results"),
+    "approximate": ("Số lượng ước tính từ một mẫu các kết quả.",
+                    "Counts estimated from a sample of the matches."),
     "no_results": ("Không có kết quả.", "No results."),
     "index_building": ("Chỉ mục tìm kiếm đang được xây dựng; vui lòng thử lại sau ít phút.",
                        "The search index is being built; please try again in a few minutes."),

@@ -30,6 +30,7 @@ from typing import Any
 
 from kg.analytics import queries as q
 from kg.bench.machine import median, server_ms, tree_rss
+from kg.bench.parts import BROAD_WORDS
 from kg.ns import LEVEL
 from kg.store.base import Store
 
@@ -198,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
                    "body": _path(store, body),
                    "search": "/search?" + urllib.parse.urlencode(
                        {"q": ident[0]["id"] if ident else "nghị quyết"}),
+                   "search (broad words)": "/search?" + urllib.parse.urlencode(
+                       {"q": BROAD_WORDS}),
                    "search (words)": "/search?" + urllib.parse.urlencode(
                        {"q": "chinh quyen do thi"})}
     finally:

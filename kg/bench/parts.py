@@ -424,6 +424,10 @@ def _run_child(args: list[str], budget: float) -> tuple[dict, str]:
 
 # -- serving ------------------------------------------------------------------------------
 
+#: Words that match a large share of the generated corpus (its commonest type of document).
+BROAD_WORDS = "kế hoạch"
+
+
 def _page_targets(corpus: Corpus, cfg: Config) -> dict[str, str]:
     from kg.bench.mix import doc_iri
     from kg.ids import Minter
@@ -440,7 +444,9 @@ def _page_targets(corpus: Corpus, cfg: Config) -> dict[str, str]:
     d = next((x for x in docs if x.issuer.level == "district" and x.parent), docs[-1])
     return {"home": "/", "document": page(doc_iri(m, d)),
             "body": page(str(m.body(d.issuer.key))),
-            "search": "/search?" + urllib.parse.urlencode({"q": d.id})}
+            "search": "/search?" + urllib.parse.urlencode({"q": d.id}),
+            # the broadest words a user may type: a type name most documents carry
+            "search (broad words)": "/search?" + urllib.parse.urlencode({"q": BROAD_WORDS})}
 
 
 class Server:

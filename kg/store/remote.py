@@ -15,8 +15,9 @@ peculiarities are handled here and nowhere else:
   wrongly (7.2.5: one row instead of 7,002), so it is not used;
 - under repeatable-read isolation readers and writers can deadlock (SQL state 40001):
   the transaction is rolled back and the request is retried;
-- on a busy machine it may drop a connection before answering: a query is sent again
-  (a few times, backing off), an update is not (it may have run) and is reported.
+- on a busy machine it may refuse or drop a connection before answering: a query is
+  sent again (a few times, backing off), an update is not (it may have run) and is
+  reported.
 
 What "atomic replace" means here (tests/store/test_atomic.py checks it):
 - `replace_graph` sends `DROP SILENT GRAPH g ; INSERT DATA {…} ; …` as one request, which
@@ -162,6 +163,12 @@ class RemoteStore(Store):
             except urllib.error.URLError as e:
                 if isinstance(e.reason, TimeoutError):
                     raise StoreError(_slow(url, what, self.timeout)) from e
+                # refused: down, or too busy to accept for a moment (Virtuoso was, once,
+                # in the middle of a catalog build on a loaded machine)
+                if isinstance(e.reason, ConnectionError) and not update \
+                        and attempt < RETRIES - 1:
+                    time.sleep(0.05 * 2 ** attempt)
+                    continue
                 raise StoreError(f"SPARQL endpoint {url} is unreachable: {e.reason}") from e
             except TimeoutError as e:
                 raise StoreError(_slow(url, what, self.timeout)) from e

@@ -47,13 +47,14 @@ class Proxy:
     """
 
     def __init__(self, target_port: int, *, cut_after: int | None = None, hold: float = 0,
-                 silent: bool = False, drop: int = 0) -> None:
+                 silent: bool = False, drop: int = 0, port: int = 0) -> None:
         self.target_port, self.cut_after, self.hold, self.silent = (
             target_port, cut_after, hold, silent)
         self.drop = drop
         self.dropped = 0
         self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
         self.sock.listen(8)
         self.port = self.sock.getsockname()[1]
         self.forwarded = threading.Event()
@@ -199,6 +200,19 @@ def test_a_dropped_query_is_sent_again_a_dropped_update_is_not(
     with pytest.raises(StoreError, match=rf"{always.url} dropped the connection"):
         store.count()
     assert always.dropped == RETRIES
+
+
+def test_a_query_refused_for_a_moment_is_answered_once_the_endpoint_listens(
+        remote_store: RemoteStore, proxy_factory, tmp_path: Path) -> None:
+    remote_store.replace_graph(G, triples("A", 10))
+    port = closed_port()
+    late = threading.Timer(0.2, lambda: proxy_factory(port=port))   # listens 0.2 s late
+    late.start()
+    store = RemoteStore(f"http://127.0.0.1:{port}/sparql", timeout=10, originals_dir=tmp_path)
+    try:
+        assert versions(store) == {"A": 10}
+    finally:
+        late.join()
 
 
 def test_client_cut_off_mid_request_writes_nothing(remote_store: RemoteStore, proxy_factory,

@@ -152,8 +152,9 @@ def test_catalog_persists_beside_an_on_disk_store(disk_store):
 
 
 def test_a_catalog_of_the_previous_schema_is_upgraded_in_place(disk_store, monkeypatch):
-    """A catalog file of schema 7 (walks over the old, non-covering edge indexes) is
-    brought to this version without a rebuild, and walks answer as before."""
+    """A catalog file of schema 7 (walks over the old, non-covering edge indexes; no
+    narrow index of the facet columns) is brought to this version without a rebuild, and
+    walks and searches answer as before."""
     import kg.catalog
     from kg.analytics import queries as q
 
@@ -163,7 +164,11 @@ def test_a_catalog_of_the_previous_schema_is_upgraded_in_place(disk_store, monke
     root = Counter(e.b for e in c.all_edges()).most_common(1)[0][0]
     walk = c.closure([root], q.DOWN_RELATIONS, "down", with_records=True)
     assert walk is not None and len(walk[0]) > 2
+    monkeypatch.setattr(kg.catalog, "SCORE_CAP", 0)        # the SQL facets, on the index
+    found = c.search("nghị quyết")
+    assert found.total > 0
     with c.db:               # as a catalog of schema 7 left it
+        c.db.execute("DROP INDEX entries_cols")
         for index in ("edges_out", "edges_in"):
             c.db.execute(f"DROP INDEX {index}")
         c.db.execute("CREATE INDEX edges_a ON edges(a)")
@@ -177,6 +182,7 @@ def test_a_catalog_of_the_previous_schema_is_upgraded_in_place(disk_store, monke
     names = {r[0] for r in again.db.execute(
         "SELECT name FROM sqlite_master WHERE tbl_name = 'edges' AND type = 'index'")}
     assert {"edges_out", "edges_in"} <= names and not names & {"edges_a", "edges_b"}
+    assert again.search("nghị quyết") == found
     assert again.db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()[0] == \
         kg.catalog.SCHEMA_VERSION
     again.refresh(wait=0)
@@ -301,8 +307,8 @@ def test_a_plain_store_gives_the_same_catalog(sample_store):
     embedded.close()
 
 
-@pytest.mark.parametrize("sort_cap", [0, 10**6])
-def test_many_matches_are_ranked_and_faceted_in_sql(sample_store, monkeypatch, sort_cap):
+@pytest.mark.parametrize("walk_rows", [0, 10**9])
+def test_many_matches_are_ranked_and_faceted_in_sql(sample_store, monkeypatch, walk_rows):
     """Over the scoring cap, SQL ranks (exact number, in-degree, date, label) and counts
     facets: the same totals and facets as scoring each match, and the same order where
     the scores tie (the empty query)."""
@@ -314,7 +320,7 @@ def test_many_matches_are_ranked_and_faceted_in_sql(sample_store, monkeypatch, s
     body = filtered.facets["issuer"][0]["value"]
     by_issuer = c.search("", filters={"issuer": body}, per_page=100)
     monkeypatch.setattr(kg.catalog, "SCORE_CAP", 0)
-    monkeypatch.setattr(kg.catalog, "SORT_CAP", sort_cap)
+    monkeypatch.setattr(kg.catalog, "WALK_ROWS", walk_rows)
     c._cache.clear()
     for q, want in scored.items():
         got = c.search(q, per_page=100)
@@ -333,6 +339,39 @@ def test_many_matches_are_ranked_and_faceted_in_sql(sample_store, monkeypatch, s
     assert by_issuer.total > 0
     paged = [h["node"] for p in (1, 2, 3) for h in c.search("", page=p, per_page=3).hits]
     assert paged == [h["node"] for h in scored[""].hits[:9]]
+    c.close()
+
+
+def test_facets_of_very_many_matches_are_counted_on_a_sample(store, generated, monkeypatch):
+    """Over FACET_EXACT matches, facets (and a filtered total) are scaled from a hashed
+    sample and marked approximate; the unfiltered total and the hits stay exact."""
+    import kg.catalog
+    from kg.search import FACETS
+
+    Pipeline(store, base_iri=BASE).ingest_paths(generated)
+    c = from_scratch(store)
+    monkeypatch.setattr(kg.catalog, "SCORE_CAP", 0)
+    exact = c.search("tỉnh", per_page=100)
+    assert not exact.approximate and exact.total > 30
+    kind = exact.facets["type"][0]["value"]
+    exact_f = c.search("tỉnh", filters={"type": kind}, per_page=100)
+    monkeypatch.setattr(kg.catalog, "FACET_EXACT", 5)
+    monkeypatch.setattr(kg.catalog, "FACET_SAMPLE", exact.total // 2)
+    c._cache.clear()
+    got = c.search("tỉnh", per_page=100)
+    assert got.approximate
+    assert got.total == exact.total
+    assert [h["node"] for h in got.hits] == [h["node"] for h in exact.hits]
+    for name in FACETS:     # only values the matches have, each seen at least once
+        assert {f["value"] for f in got.facets[name]} <= {f["value"] for f in exact.facets[name]}
+        assert all(f["n"] >= 1 for f in got.facets[name])
+    # every match has one kind: the scaled counts add up to the matches, not to the sample
+    kinds = got.facets["kind"]
+    assert abs(sum(f["n"] for f in kinds) - exact.total) <= len(kinds)
+    got_f = c.search("tỉnh", filters={"type": kind}, per_page=100)
+    assert got_f.approximate
+    assert [h["node"] for h in got_f.hits] == [h["node"] for h in exact_f.hits]
+    assert got_f.total >= len(got_f.hits)
     c.close()
 
 

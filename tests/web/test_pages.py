@@ -52,6 +52,22 @@ def test_search_page_and_json_twin(wc):
     assert f'href="{path_of(data["hits"][0]["node"])}"' in page
 
 
+def test_search_says_when_its_counts_are_estimated(wc, monkeypatch):
+    """Counts scaled from a sample (very many matches) are marked, in the page and JSON."""
+    import kg.catalog
+
+    data = wc.get("/search.json?q=ubnd").get_json()
+    assert data["approximate"] is False and data["total"] > 2
+    assert "≈" not in html(wc.get("/search?q=ubnd"))
+    monkeypatch.setattr(kg.catalog, "SCORE_CAP", 0)
+    monkeypatch.setattr(kg.catalog, "FACET_EXACT", 1)
+    monkeypatch.setattr(kg.catalog, "FACET_SAMPLE", 2)
+    data = wc.get("/search.json?q=ubnd&page=1&per_page=19").get_json()   # not kept before
+    assert data["approximate"] is True
+    page = html(wc.get("/search?q=ubnd&per_page=19"))
+    assert f'≈</abbr> {data["total"]} ' in page
+
+
 def test_search_rejects_a_bad_page_number(wc):
     resp = wc.get("/search.json?q=97&page=abc")
     assert resp.status_code == 400
