@@ -209,10 +209,30 @@ def _ingest_rss(cfg: Config, work: Path, texts: Path) -> Row:
 
 # -- 3–7. at one corpus size ---------------------------------------------------------------
 
+#: Disk per generated document (news included), measured at 100k: the N-Quads dump and
+#: the catalog. The store comes out of the dump's bulk load (`LOAD_ROOM`).
+DUMP_BYTES_PER_DOC = 73_000
+CATALOG_BYTES_PER_DOC = 4_500
+
+
+def disk_needed(size: int) -> int:
+    """Bytes of disk a corpus of `size` documents needs at its peak: the dump, its bulk
+    load, the catalog."""
+    from kg.store.oxigraph import LOAD_ROOM
+
+    return int(size * (DUMP_BYTES_PER_DOC * (1 + LOAD_ROOM) + CATALOG_BYTES_PER_DOC))
+
+
 def at_size(cfg: Config, work: Path, log: Log, *, size: int) -> list[Row]:
     from kg.bench.mix import params
     from kg.generate import generate, write_nquads
 
+    label = f"{size:,} docs"
+    need, free = disk_needed(size), shutil.disk_usage(work).free
+    if free < need:     # say so now, not an hour into generating and loading
+        return [_na("data", "corpus of this size", f"needs about {need / GB:.0f} GB of disk "
+                    f"(dump, its bulk load, catalog); {free / GB:.0f} GB free in {work}",
+                    label)]
     rows: list[Row] = []
     t = time.perf_counter()
     corpus = generate(size, cfg.seed)
@@ -221,7 +241,6 @@ def at_size(cfg: Config, work: Path, log: Log, *, size: int) -> list[Row]:
         stats = write_nquads(corpus, f, base_iri=cfg.base_iri)
     gen_s = time.perf_counter() - t
     quads = stats.quads
-    label = f"{size:,} docs"
     rows.append(Row("data", "kg generate --format nq", label, quads / gen_s, "quads/s",
                     verdict="info", note=f"{quads:,} quads, {stats.bytes / 1e6:.0f} MB, "
                     f"{stats.sources:,} sources in {gen_s:.0f} s"))

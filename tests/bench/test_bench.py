@@ -78,6 +78,27 @@ def test_bench_quick_runs_end_to_end_on_a_tiny_size(tmp_path: Path):
     assert json.loads(json.dumps(report.to_json()))["rows"]
 
 
+def test_a_size_that_does_not_fit_the_disk_is_reported_not_attempted(tmp_path: Path,
+                                                                     monkeypatch):
+    """1M needs more disk than this machine has: one row saying so, at once, rather than
+    a full disk an hour in (the 1M import of session 7)."""
+    import shutil
+    from collections import namedtuple
+
+    import kg.bench.parts as parts
+
+    usage = namedtuple("usage", "total used free")
+    free = parts.disk_needed(1_000_000) // 2
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**13, 10**13 - free, free))
+    monkeypatch.setattr("kg.generate.generate",
+                        lambda *a, **k: pytest.fail("generated a corpus that cannot fit"))
+    cfg = Config.quick_config(sizes=[1_000_000], work=tmp_path)
+    rows = parts.at_size(cfg, tmp_path, lambda s: None, size=1_000_000)
+    assert len(rows) == 1 and rows[0].verdict == "not available"
+    assert "GB of disk" in rows[0].note and "GB free" in rows[0].note
+    assert parts.disk_needed(1_000_000) > 100 * 2**30 > parts.disk_needed(100_000)
+
+
 def test_bench_command_rejects_bad_sizes():
     result = CliRunner().invoke(main, ["bench", "--sizes", "ten"])
     assert result.exit_code != 0

@@ -120,6 +120,53 @@ def test_disk_full_during_ingest_loses_nothing(filled: Path) -> None:
     assert _snapshot(filled)[1] - before[1] == _snapshot(clean)[1]
 
 
+def _dump(filled: Path) -> Path:
+    """An N-Quads dump of other sources than `filled` holds (the rest of the samples)."""
+    other = filled.parent / "other"
+    assert _kg(other, "ingest", *map(str, sorted(SAMPLES.glob("*.txt"))[1:])).returncode == 0
+    dump = filled.parent / "other.nq"
+    assert _kg(other, "export", "--format", "nq", "--output", str(dump)).returncode == 0
+    return dump
+
+
+def test_a_dump_too_big_for_the_free_disk_is_refused_before_loading(filled: Path) -> None:
+    before = _snapshot(filled)
+    dump = _dump(filled)
+    code = (                  # the disk as a 1M import found it: less free than the dump
+        "import shutil, sys\n"
+        "from collections import namedtuple\n"
+        "shutil.disk_usage = lambda p: namedtuple('u', 'total used free')(10**12, 10**12, "
+        f"{dump.stat().st_size // 2})\n"
+        "from kg.cli import main\n"
+        f"sys.argv = ['kg', '--store', {str(filled)!r}, 'import', {str(dump)!r}]\n"
+        "main()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 5
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "GB free beside the store" in lines[0], result.stderr
+    assert _snapshot(filled) == before
+    assert _kg(filled, "import", str(dump)).returncode == 0      # with room, it loads
+    assert len(_snapshot(filled)[0]) > len(before[0])
+
+
+def test_disk_full_during_a_bulk_import_loses_nothing(filled: Path) -> None:
+    before = _snapshot(filled)
+    dump = _dump(filled)
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))\n"
+        "from kg.cli import main\n"
+        f"sys.argv = ['kg', '--store', {str(filled)!r}, 'import', {str(dump)!r}]\n"
+        "main()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode != 0
+    assert "error:" in result.stderr and "Traceback" not in result.stderr
+    assert _snapshot(filled) == before
+
+
 def test_restart_keeps_every_source(filled: Path) -> None:
     assert _kg(filled, "ingest", str(SAMPLES)).returncode == 0
     first = _snapshot(filled)
