@@ -153,11 +153,12 @@ def _facts(rows: list[dict[str, Any]], labels: Labels) -> list[dict[str, Any]]:
         key = (p, str(o))
         f = grouped.setdefault(key, {"p": p, "name": _FACT_LABELS.get(p), "o": o,
                                      "iri": isinstance(o, str) and o.startswith("http"),
-                                     "o_label": None, "sources": []})
+                                     "o_label": None, "sources": [], "sources_total": 0})
         if f["iri"]:
             f["o_label"] = labels.get(o) or _short(o)
         if r.get("g") and r["g"] not in f["sources"]:
             f["sources"].append(r["g"])
+        f["sources_total"] = max(f["sources_total"], r.get("n") or 0, len(f["sources"]))
     order = {p: i for i, p in enumerate(_FACT_ORDER)}
     return sorted(grouped.values(), key=lambda f: (order.get(f["p"], 99), f["p"], str(f["o"])))
 
@@ -210,8 +211,10 @@ def document(node: str) -> dict[str, Any]:
                 link["label"] = set_label({"label": other.label,
                                            "issuers": other.issuer_labels})
             out["evidence"].append(link)
+    out["evidence_total"] = data["outgoing_total"] + data["incoming_total"]
     out["mentions"] = [{**m, "href": evidence_href(m["source"], m["start"], m["end"])}
                        for m in data["sources"]]
+    out["mentions_total"] = data["sources_total"]
     out["corrections"] = data["corrections"]
     return out
 
@@ -250,7 +253,8 @@ TREE_NODES = 200
 LEVEL_DOCS = 20
 LEVEL_GROUPS = 25
 NODES_PER_PAGE = 500
-#: Sources named beside each fact on the page (the JSON twin lists them all).
+#: Sources named beside each fact on the page (the JSON twin lists up to
+#: `kg.query.LISTED`, with `sources_total`).
 FACT_SOURCES = 5
 
 
