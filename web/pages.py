@@ -481,8 +481,15 @@ def _local(node: str) -> str:
     return "/id/" + quote(node[len(base):], safe="/-._~") if node.startswith(base) else "#"
 
 
+#: Neighbours the explorer draws on expanding a node (a founding law has ~50,000: a
+#: browser would not draw them); the rest are counted in `more`.
+NEIGHBOURS = 300
+
+
 def neighbourhood(node: str) -> dict[str, Any]:
-    """A node and its neighbours with the edges between: document links, issuers, hierarchy."""
+    """A node and its neighbours with the edges between: document links, issuers, hierarchy;
+    at most `NEIGHBOURS` of them (its own issuers and parents first), `more` counts the
+    rest."""
     ix = index()
     nodes: dict[str, dict[str, Any]] = {}
     edges: dict[str, dict[str, Any]] = {}
@@ -502,19 +509,26 @@ def neighbourhood(node: str) -> dict[str, Any]:
     if not add_node(node):
         return {"nodes": [], "edges": []}
     e = ix.by_node[node]
+    links: list[tuple[str, str, str]] = []     # (from, relation, to), the node at one end
     if e.kind == "body":
-        for d in ix.issued.get(node, ()):
-            add_edge(d, "passed_by", node, f"{d}|passed_by|{node}")
-        for p in ix.parents.get(node, ()):
-            add_edge(node, "sub_of", p, f"{node}|sub_of|{p}")
-        for c in ix.children.get(node, ()):
-            add_edge(c, "sub_of", node, f"{c}|sub_of|{node}")
+        links += [(node, "sub_of", p) for p in ix.parents.get(node, ())]
+        links += [(c, "sub_of", node) for c in ix.children.get(node, ())]
+        links += [(d, "passed_by", node) for d in ix.issued.get(node, ())]
     else:
-        for ed in [*ix.out_edges.get(node, ()), *ix.in_edges.get(node, ())]:
-            add_edge(ed.a, ed.rel, ed.b, f"{ed.a}|{ed.rel}|{ed.b}")
-        for b in e.issuers:
-            add_edge(node, "passed_by", b, f"{node}|passed_by|{b}")
-    return {"nodes": list(nodes.values()), "edges": list(edges.values())}
+        links += [(node, "passed_by", b) for b in e.issuers]
+        links += [(ed.a, ed.rel, ed.b) for ed in (*ix.out_edges.get(node, ()),
+                                                 *ix.in_edges.get(node, ()))]
+    drawn: set[str] = set()
+    more: set[str] = set()
+    for a, rel, b in links:
+        other = b if a == node else a
+        if other in drawn or (len(drawn) < NEIGHBOURS and other not in more):
+            drawn.add(other)
+            add_edge(a, rel, b, f"{a}|{rel}|{b}")
+        else:
+            more.add(other)
+    return {"nodes": list(nodes.values()), "edges": list(edges.values()),
+            "more": len(more - drawn)}
 
 
 def whole_graph(limit: int) -> dict[str, Any]:

@@ -129,6 +129,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                 "Click a node to expand it; Enter expands the selected node."),
     "ex_selected": ("Đang chọn", "Selected"),
     "ex_open_page": ("Mở trang", "Open page"),
+    "ex_more": ("Còn %d nút kề khác không được vẽ: xem trang của nút này.",
+                "%d more neighbours are not drawn: see this node's page."),
     "q_title": ("Trình soạn truy vấn SPARQL", "SPARQL query editor"),
     "q_examples": ("Truy vấn mẫu", "Example queries"),
     "q_help": ("Chọn một truy vấn mẫu rồi nhấn nút chạy (Ctrl+Enter).",

@@ -319,6 +319,21 @@ def test_explorer_page_and_its_data(wc):
     assert wc.get("/explore/data?node=https://example.org/x").status_code == 404
 
 
+def test_expanding_a_much_linked_node_draws_a_bounded_part(wc, monkeypatch):
+    """A founding law has ~50,000 neighbours: the explorer gets NEIGHBOURS, and a count."""
+    from web import pages
+
+    node = find(wc, "97/2019/QH14")["node"]
+    whole = wc.get("/explore/data", query_string={"node": node}).get_json()
+    assert whole["more"] == 0 and len(whole["nodes"]) > 3
+    monkeypatch.setattr(pages, "NEIGHBOURS", 2)
+    cut = wc.get("/explore/data", query_string={"node": node}).get_json()
+    ids = {n["id"] for n in cut["nodes"]}
+    assert node in ids and len(ids) == 3
+    assert cut["more"] == len(whole["nodes"]) - 3
+    assert all(e["source"] in ids and e["target"] in ids for e in cut["edges"])
+
+
 def test_query_editor_offers_the_example_queries(wc):
     page = html(wc.get("/query"))
     assert "/static/vendor/yasgui.min.js" in page

@@ -124,6 +124,7 @@
       addData(data);
       cy.getElementById(id).addClass("expanded");
       runLayout();
+      if (data.more) { info.textContent = root.dataset.msgMore.replace("%d", data.more); }
       return data;
     }).catch(function (err) { info.textContent = String(err.message || err); });
   }
