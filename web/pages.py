@@ -528,7 +528,7 @@ def neighbourhood(node: str) -> dict[str, Any]:
         else:
             more.add(other)
     return {"nodes": list(nodes.values()), "edges": list(edges.values()),
-            "more": len(more - drawn)}
+            "more": len(more)}
 
 
 def whole_graph(limit: int) -> dict[str, Any]:

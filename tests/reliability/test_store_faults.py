@@ -90,6 +90,20 @@ def test_read_only_store_folder_is_a_clear_error(filled: Path) -> None:
     assert _snapshot(filled) == before
 
 
+def _kg_on_a_full_disk(store: Path, size: int, *args: str) -> subprocess.CompletedProcess:
+    """`kg` in a child whose files cannot grow past `size` bytes (a full disk's ENOSPC,
+    as EFBIG)."""
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({size}, {size}))\n"
+        "from kg.cli import main\n"
+        f"sys.argv = ['kg', '--store', {str(store)!r}, *{list(args)!r}]\n"
+        "main()\n")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+
+
 def test_disk_full_during_ingest_loses_nothing(filled: Path) -> None:
     before = _snapshot(filled)
     big = filled.parent / "big"
@@ -98,15 +112,7 @@ def test_disk_full_during_ingest_loses_nothing(filled: Path) -> None:
     for i in range(40):
         (big / f"copy-{i:02d}.txt").write_text(text + f"\nBản sao {i}.\n" * 200,
                                                encoding="utf-8")
-    code = (
-        "import resource, signal, sys\n"
-        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-        "resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))\n"
-        "from kg.cli import main\n"
-        f"sys.argv = ['kg', '--store', {str(filled)!r}, 'ingest', {str(big)!r}]\n"
-        "main()\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, timeout=120)
+    result = _kg_on_a_full_disk(filled, 300_000, "ingest", str(big))
     assert result.returncode != 0
     assert "error:" in result.stderr and "Traceback" not in result.stderr
     graphs, count = _snapshot(filled)
@@ -153,15 +159,7 @@ def test_a_dump_too_big_for_the_free_disk_is_refused_before_loading(filled: Path
 def test_disk_full_during_a_bulk_import_loses_nothing(filled: Path) -> None:
     before = _snapshot(filled)
     dump = _dump(filled)
-    code = (
-        "import resource, signal, sys\n"
-        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-        "resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))\n"
-        "from kg.cli import main\n"
-        f"sys.argv = ['kg', '--store', {str(filled)!r}, 'import', {str(dump)!r}]\n"
-        "main()\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, timeout=120)
+    result = _kg_on_a_full_disk(filled, 100_000, "import", str(dump))
     assert result.returncode != 0
     assert "error:" in result.stderr and "Traceback" not in result.stderr
     assert _snapshot(filled) == before
