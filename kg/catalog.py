@@ -1371,10 +1371,12 @@ class Catalog:
         return self._synced if self.current() else None
 
     def closure(self, starts: list[str], rels: Sequence[str], direction: str, *,
-                with_records: bool = False) -> tuple[Any, ...] | None:
+                with_records: bool = False, limit: int | None = None
+                ) -> tuple[Any, ...] | None:
         """`kg.analytics.queries.closure` from the links table; None when not current.
         `with_records` adds the kept records (`records`) of the documents reached, read in
-        the same walk.
+        the same walk. With `limit`, the walk stops at the first document past `limit`
+        (a founding law reaches most of the graph: its page shows the nearest).
 
         The links are the kg:Link nodes the emitter writes beside every relation between
         documents; events review documents without one, so a walk down `reviews` is left
@@ -1390,6 +1392,7 @@ class Catalog:
         seen = set(start_ids)
         frontier = list(start_ids)
         found: set[tuple[int, str, int]] = set()
+        room = len(seen) + limit + 1 if limit is not None else None
         while frontier:       # breadth first over ids alone: the covering index answers
             nxt = []
             for chunk in _batches(frontier, 500):
@@ -1399,11 +1402,15 @@ class Catalog:
                         f"({','.join('?' * len(chunk))})", chunk):
                     if rel not in wanted:
                         continue
-                    found.add((m, rel, n) if direction == "down" else (n, rel, m))
                     if m not in seen:
+                        if len(seen) == room:
+                            break             # the nearest, with the links met so far
                         seen.add(m)
                         nxt.append(m)
-            frontier = nxt
+                    found.add((m, rel, n) if direction == "down" else (n, rel, m))
+                if len(seen) == room:
+                    break
+            frontier = [] if len(seen) == room else nxt
         # then each node reached once: its IRI, and its record (not once per edge)
         iri = dict(start_ids)
         packed: list[tuple[str, str]] = []

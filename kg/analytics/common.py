@@ -78,15 +78,17 @@ def documents(store: Store, nodes: Iterable[str], *, every: bool = False
     return _in_order(kept, nodes, every)
 
 
-def closure_documents(store: Store, start: str, rels: Sequence[str], *, direction: str
+def closure_documents(store: Store, start: str, rels: Sequence[str], *, direction: str,
+                      limit: int | None = None
                       ) -> tuple[list[str], list[tuple[str, str, str]], dict[str, dict[str, Any]]]:
-    """`queries.closure` from `start`, with the records of the documents reached (every
-    one, as `documents(..., every=True)`): from the projection in one walk when current."""
+    """`queries.closure` from `start` (up to `limit`), with the records of the documents
+    reached (every one, as `documents(..., every=True)`): from the projection in one walk
+    when current."""
     start = iri(start)
-    kept = store.projection.closure([start], rels, direction, with_records=True) \
-        if store.projection is not None else None
+    kept = store.projection.closure([start], rels, direction, with_records=True,
+                                    limit=limit) if store.projection is not None else None
     if kept is None:
-        order, edges = q.closure(store, start, rels, direction=direction)
+        order, edges = q.closure(store, start, rels, direction=direction, limit=limit)
         return order, edges, documents(store, order, every=True)
     order, edges, found = kept
     return order, edges, _in_order(found, order, every=True)

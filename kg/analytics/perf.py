@@ -70,6 +70,15 @@ def pick_root(store: Store, *, candidates: int = 20) -> tuple[str, int]:
     return best
 
 
+def pick_most_cited(store: Store) -> str:
+    """The document most others link to (the home page's first: a founding law)."""
+    rows = q.select(store, """SELECT ?d (COUNT(?l) AS ?n) WHERE { ?l kg:linkTo ?d }
+        GROUP BY ?d ORDER BY DESC(?n) ?d LIMIT 1""")
+    if not rows:
+        raise SystemExit("no links in the store")
+    return str(rows[0]["d"])
+
+
 def pick_ward(store: Store, *, candidates: int = 5) -> tuple[str, int]:
     """The ward body binding the most documents, of the wards that issued the most."""
     from kg.analytics.applies import applies_to
@@ -194,8 +203,10 @@ def main(argv: list[str] | None = None) -> int:
         rows, leaf = analytics(store, root=root, body=body, leaf=args.leaf,
                                repeats=args.repeats)
         ident = q.select(store, f"SELECT ?id WHERE {{ <{q.iri(root)}> eli:id_local ?id }}")
+        cited = _path(store, pick_most_cited(store))
         targets = {"home": "/", "document": _path(store, root),
                    "document JSON": _path(store, root) + ".json",
+                   "document (most cited)": cited,
                    "body": _path(store, body),
                    "search": "/search?" + urllib.parse.urlencode(
                        {"q": ident[0]["id"] if ident else "nghị quyết"}),

@@ -61,8 +61,13 @@ def select(store: Store, query: str) -> list[dict[str, Any]]:
 # -- named queries -----------------------------------------------------------------------
 
 def closure(store: Store, start: str | Sequence[str], rels: Sequence[str], *,
-            direction: str) -> tuple[list[str], list[tuple[str, str, str]]]:
+            direction: str, limit: int | None = None
+            ) -> tuple[list[str], list[tuple[str, str, str]]]:
     """The documents reachable from `start` (itself first) and the edges among them.
+
+    With `limit`, the walk stops once more than `limit` documents besides the starts are
+    reached: the nearest, breadth first (`nearest`); more than `limit` in the answer says
+    that there are more.
 
     `start` may be several documents: the walk then starts from all of them at once.
     Edges are (acting document, relation key, object). `direction` "down" follows the
@@ -77,11 +82,11 @@ def closure(store: Store, start: str | Sequence[str], rels: Sequence[str], *,
     rel_path(rels)
     starts = [iri(start)] if isinstance(start, str) else [iri(s) for s in start]
     if store.projection is not None:
-        walked = store.projection.closure(starts, rels, direction)
+        walked = store.projection.closure(starts, rels, direction, limit=limit)
         if walked is not None:
             return walked[0], walked[1]
     if isinstance(store, OxigraphStore):
-        return _walk_index(store, starts, rels, direction)
+        return nearest(*_walk_index(store, starts, rels, direction), starts, direction, limit)
     path = rel_path(rels)
     unions = " UNION ".join(f"{{ ?d kg:{r} ?o BIND(kg:{r} AS ?rel) }}" for r in rels)
     rows = []
@@ -95,7 +100,34 @@ def closure(store: Store, start: str | Sequence[str], rels: Sequence[str], *,
     docs = set(order)
     found = {(r["d"], rel_key(r["rel"]) or "", r["o"]) for r in rows
              if r.get("o") in docs and r.get("rel")}
-    return order, sorted(found)
+    return nearest(order, sorted(found), starts, direction, limit)
+
+
+def nearest(order: list[str], edges: list[tuple[str, str, str]], starts: list[str],
+            direction: str, limit: int | None
+            ) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """A closure (`order`, `edges`) cut to the starts and the first `limit` + 1 documents
+    reached breadth first, with the edges among them (whole when no more than that)."""
+    if limit is None or len(order) <= len(starts) + limit:
+        return order, edges
+    nxt: dict[str, list[str]] = {}
+    for a, _, b in edges:
+        u, v = (b, a) if direction == "down" else (a, b)
+        nxt.setdefault(u, []).append(v)
+    most = len(starts) + limit + 1
+    seen = dict.fromkeys(starts)
+    frontier = list(seen)
+    while frontier and len(seen) < most:
+        nxt_frontier = []
+        for u in frontier:
+            for v in sorted(nxt.get(u, ())):
+                if v not in seen:
+                    seen[v] = None
+                    nxt_frontier.append(v)
+        frontier = nxt_frontier
+    kept = list(seen)[:most]
+    inside = set(kept)
+    return kept, [e for e in edges if e[0] in inside and e[2] in inside]
 
 
 def _walk_index(store: Store, starts: list[str], rels: Sequence[str], direction: str

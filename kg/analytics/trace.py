@@ -29,12 +29,13 @@ from kg.query import iri
 from kg.store.base import Store
 
 
-def _closure(store: Store, doc: str, rels: Sequence[str], direction: str
-             ) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str]]]:
+def _closure(store: Store, doc: str, rels: Sequence[str], direction: str,
+             limit: int | None) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str]]]:
     """Documents of the trace and the edges among them, (acting doc, rel, object)."""
     doc = iri(doc)
     # a document known by its IRI only still takes its place in the trace
-    order, edges, docs = closure_documents(store, doc, rels, direction=direction)
+    order, edges, docs = closure_documents(store, doc, rels, direction=direction,
+                                           limit=limit)
     if len(order) == 1 and not any(docs[doc].get(k) for k in ("id", "label", "issuers")) \
             and not exists(store, doc):
         raise NotFound(f"no document {doc}")
@@ -196,9 +197,10 @@ def _is_ancestor(a: str, n: str, tree_parent: dict[str, tuple[str, str]]) -> boo
         n = tree_parent[n][0]
 
 
-def _trace(store: Store, doc: str, rels: Sequence[str], direction: str) -> dict[str, Any]:
+def _trace(store: Store, doc: str, rels: Sequence[str], direction: str,
+           limit: int | None) -> dict[str, Any]:
     doc = iri(doc)
-    docs, edges = _closure(store, doc, rels, direction)
+    docs, edges = _closure(store, doc, rels, direction, limit)
     # "next" is down the cascade (implementers) or up to the authorities.
     key = {n: doc_sort_key(d) for n, d in docs.items()}
     nxt: dict[str, list[tuple[str, str]]] = {}
@@ -256,6 +258,9 @@ def _trace(store: Store, doc: str, rels: Sequence[str], direction: str) -> dict[
         "levels": group_by_level(nodes.values(), exclude=doc, keys=key),
         "cycles": cycles,
         "counts": _counts(docs, doc),
+        # False: the walk stopped past `limit` documents, the nearest (breadth first);
+        # what depends on the whole (stops, roots, levels not reached) is then None
+        "complete": limit is None or len(docs) <= limit + 1,
     }
 
 
@@ -310,7 +315,7 @@ def group_by_level(nodes: Any, *, exclude: str | None = None,
 
 
 def trace_down(store: Store, doc: str, *, rels: Sequence[str] = q.DOWN_RELATIONS,
-               keep: bool = True) -> dict[str, Any]:
+               keep: bool = True, limit: int | None = None) -> dict[str, Any]:
     """Every document that implements, details, guides or is based on `doc`, transitively.
 
     Returns `nodes` (each with depth, tree parent, relation and lag in days from it),
@@ -318,6 +323,8 @@ def trace_down(store: Store, doc: str, *, rels: Sequence[str] = q.DOWN_RELATIONS
     first; a document reached again is listed under `also`), `levels` (grouped by the
     issuer's administrative level and by issuer), `stops` (where each branch ends),
     `cycles` and `counts` (documents known only by count summed in `known_by_count`).
+    With `limit`, only the nearest `limit` documents and one more, breadth first; then
+    `complete` is False (a founding law reaches most of the graph).
 
     The answer is kept until the store changes (`kept`); `keep=False` for a caller that
     keeps what it derives from it instead (keeping a trace of thousands of documents
@@ -325,13 +332,14 @@ def trace_down(store: Store, doc: str, *, rels: Sequence[str] = q.DOWN_RELATIONS
     """
     doc = iri(doc)
     if not keep:
-        return _trace_down(store, doc, rels)
-    return kept(store, ("trace", doc, "down", tuple(rels)),
-                lambda: _trace_down(store, doc, rels))
+        return _trace_down(store, doc, rels, limit)
+    return kept(store, ("trace", doc, "down", tuple(rels), limit),
+                lambda: _trace_down(store, doc, rels, limit))
 
 
-def _trace_down(store: Store, doc: str, rels: Sequence[str]) -> dict[str, Any]:
-    out = _trace(store, doc, rels, "down")
+def _trace_down(store: Store, doc: str, rels: Sequence[str], limit: int | None
+                ) -> dict[str, Any]:
+    out = _trace(store, doc, rels, "down", limit)
     implemented = {e["to"] for e in out["edges"]}
     root_level = out["nodes"][out["root"]]["level"]
     stops = [{"iri": n["iri"], "label": n["label"], "level": n["level"], "date": n["date"],
@@ -344,11 +352,13 @@ def _trace_down(store: Store, doc: str, rels: Sequence[str]) -> dict[str, Any]:
     out["deepest_level"] = deepest
     below = known[level_rank(root_level) + 1:] if root_level in known else []
     out["levels_not_reached"] = [lv for lv in below if lv not in reached]
+    if not out["complete"]:
+        out["stops"] = out["levels_not_reached"] = None
     return out
 
 
 def trace_up(store: Store, doc: str, *, rels: Sequence[str] = q.ALL_RELATIONS,
-             keep: bool = True) -> dict[str, Any]:
+             keep: bool = True, limit: int | None = None) -> dict[str, Any]:
     """Every document `doc` rests on through any relation, up to the roots.
 
     Same shape as `trace_down`, with `roots`: documents of the trace that rest on nothing
@@ -356,17 +366,21 @@ def trace_up(store: Store, doc: str, *, rels: Sequence[str] = q.ALL_RELATIONS,
     """
     doc = iri(doc)
     if not keep:
-        return _trace_up(store, doc, rels)
-    return kept(store, ("trace", doc, "up", tuple(rels)), lambda: _trace_up(store, doc, rels))
+        return _trace_up(store, doc, rels, limit)
+    return kept(store, ("trace", doc, "up", tuple(rels), limit),
+                lambda: _trace_up(store, doc, rels, limit))
 
 
-def _trace_up(store: Store, doc: str, rels: Sequence[str]) -> dict[str, Any]:
-    out = _trace(store, doc, rels, "up")
+def _trace_up(store: Store, doc: str, rels: Sequence[str], limit: int | None
+              ) -> dict[str, Any]:
+    out = _trace(store, doc, rels, "up", limit)
     acting = {e["from"] for e in out["edges"]}
     out["roots"] = sorted(
         ({"iri": n["iri"], "label": n["label"], "level": n["level"], "date": n["date"]}
          for n in out["nodes"].values() if n["iri"] not in acting and n["iri"] != out["root"]),
         key=lambda s: (level_rank(s["level"]), doc_sort_key(s)))
+    if not out["complete"]:
+        out["roots"] = None
     return out
 
 

@@ -11,6 +11,7 @@ import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -461,7 +462,11 @@ def _page_targets(corpus: Corpus, cfg: Config) -> dict[str, str]:
 
     docs = corpus.docs
     d = next((x for x in docs if x.issuer.level == "district" and x.parent), docs[-1])
+    # the home page's first: a founding law most documents rest on (Căn cứ ...)
+    cited = Counter(target.idx for x in docs for _, target in x.rels)
+    top = max(docs, key=lambda x: (cited[x.idx], -x.idx))
     return {"home": "/", "document": page(doc_iri(m, d)),
+            "document (most cited)": page(doc_iri(m, top)),
             "body": page(str(m.body(d.issuer.key))),
             "search": "/search?" + urllib.parse.urlencode({"q": d.id}),
             # the broadest words a user may type: a type name most documents carry

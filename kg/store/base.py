@@ -52,7 +52,8 @@ class Projection(Protocol):
     """What `Store.projection` offers (see kg.analytics.queries for the row shapes)."""
 
     def closure(self, starts: list[str], rels: Sequence[str], direction: str, *,
-                with_records: bool = False) -> tuple[Any, ...] | None: ...
+                with_records: bool = False, limit: int | None = None
+                ) -> tuple[Any, ...] | None: ...
 
     def facts(self, kind: str, nodes: list[str], columns: Sequence[str] = ()
               ) -> list[tuple[str, str, Any]] | None: ...

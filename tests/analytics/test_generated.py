@@ -198,3 +198,66 @@ def test_same_number_from_different_issuers_is_ambiguous(generated):
     assert all(h in err.value.message for h in holders)
     twin = next(d for d in holders if d.endswith("/twin"))
     assert set(trace_down(store, twin)["nodes"]) == {twin}
+
+
+def hops(start: str, adj: dict[str, set[str]]) -> dict[str, int]:
+    """Breadth-first distance of each node reachable from `start`."""
+    dist = {start: 0}
+    queue = deque([start])
+    while queue:
+        u = queue.popleft()
+        for v in adj.get(u, ()):
+            if v not in dist:
+                dist[v] = dist[u] + 1
+                queue.append(v)
+    return dist
+
+
+@pytest.mark.parametrize("with_catalog", [False, True])
+def test_a_trace_cut_at_a_limit_holds_the_nearest(generated, with_catalog):
+    """A page traces a founding law only to its nearest documents: past `limit`, the
+    trace holds `limit` + 1 of them, none farther than one left out, each hung under a
+    real edge from the start, and says it is not complete."""
+    from rdflib import Literal, URIRef
+
+    from kg.catalog import Catalog
+    from kg.ns import KG, PROV, RDF, XSD
+    from tests.analytics.conftest import G
+
+    g, store = generated
+    if with_catalog:            # a source description, as the emitter writes, then the catalog
+        src, act = URIRef(G + "source/gen"), URIRef(G + "activity/gen")
+        store.replace_graph(src, [*g.triples, (src, RDF.type, KG.Source),
+                                  (src, PROV.wasGeneratedBy, act),
+                                  (act, PROV.endedAtTime, Literal(
+                                      "2026-01-01T00:00:00Z", datatype=XSD.dateTime))])
+        store.projection = Catalog(store, check_every=0.0).sync()
+    try:
+        cases = [(trace_down, g.layers[0][0], adjacency(g.edges, rels=DOWN, reverse=True)),
+                 (trace_up, g.layers[10][0], adjacency(g.edges))]
+        for trace, start, adj in cases:
+            dist = hops(start, adj)
+            whole = len(dist) - 1
+            assert whole > 8
+            for limit in (0, 3, whole // 2, whole - 1, whole, whole + 5):
+                t = trace(store, start, limit=limit)
+                if limit >= whole:
+                    assert t["complete"] is True
+                    assert t == {**trace(store, start), "complete": True}
+                    continue
+                assert t["complete"] is False
+                cut = set(t["nodes"])
+                assert start in cut and len(cut) == limit + 2, (limit, len(cut))
+                assert cut <= set(dist)
+                left = set(dist) - cut
+                assert max(dist[n] for n in cut) <= min((dist[n] for n in left), default=99)
+                real = {(a, r, b) for a, r, b in g.edges}
+                assert {(e["from"], e["rel"], e["to"]) for e in t["edges"]} <= real
+                for n, node in t["nodes"].items():       # hung in the tree under a real edge
+                    if n != start:
+                        assert node["parent"] in cut
+                assert t.get("stops", "none") is None or t.get("roots", "none") is None
+    finally:
+        if store.projection is not None:
+            store.projection.close()
+            store.projection = None

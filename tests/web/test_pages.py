@@ -80,7 +80,8 @@ def test_a_much_cited_documents_page_lists_a_bounded_part_with_the_totals(wc, mo
     many = [f for f in whole["facts"] if len(f["sources"]) > 2]
     assert many and all(f["sources_total"] == len(f["sources"]) for f in whole["facts"])
     monkeypatch.setattr(kg.query, "LISTED", 2)
-    cut = wc.get(path_of(doc) + ".json?page=1").get_json()     # not the answer kept above
+    forget_kept(wc)
+    cut = wc.get(path_of(doc) + ".json").get_json()
     assert (cut["evidence_total"], cut["mentions_total"]) == \
         (whole["evidence_total"], whole["mentions_total"])
     assert 0 < len(cut["evidence"]) <= 4 and 0 < len(cut["mentions"]) <= 2
@@ -88,8 +89,50 @@ def test_a_much_cited_documents_page_lists_a_bounded_part_with_the_totals(wc, mo
     totals = {(f["p"], str(f["o"])): f["sources_total"] for f in whole["facts"]}
     for f in cut["facts"]:
         assert len(f["sources"]) <= 2 and f["sources_total"] == totals[(f["p"], str(f["o"]))]
-    page = html(wc.get(path_of(doc) + "?page=1"))
+    page = html(wc.get(path_of(doc)))
     assert f"Hiển thị {len(cut['mentions'])} trên tổng số {whole['mentions_total']}" in page
+    # and each fact's sources are counted up to kg.query.COUNTED, "over" past it
+    monkeypatch.setattr(kg.query, "COUNTED", 2)
+    forget_kept(wc)
+    capped = wc.get(path_of(doc) + ".json").get_json()
+    for f in capped["facts"]:
+        total = totals[(f["p"], str(f["o"]))]
+        assert f["sources_total"] == min(total, 2)
+        assert f.get("sources_over", False) == (total > 2)
+    assert any(f.get("sources_over") for f in capped["facts"])
+    forget_kept(wc)
+    assert "trên 2 nguồn" in html(wc.get(path_of(doc)))
+
+
+def forget_kept(client) -> None:
+    """Drop the answers the app's catalog keeps (a test changing what a page lists)."""
+    from web import pages
+
+    with client.application.app_context():
+        pages.index().catalog.forget_kept()
+
+
+def test_a_page_traces_a_founding_law_to_its_nearest_documents(wc, monkeypatch):
+    """Past `TRACE_DOCS` documents the page's trace is cut to the nearest, says so and
+    links the print view, which traces them all."""
+    from web import pages
+
+    doc = find(wc, "97/2019/QH14")["node"]
+    whole = wc.get(path_of(doc) + ".json").get_json()["downstream"]
+    assert whole["complete"] is True and whole["tree_nodes"]["total"] > 3
+    monkeypatch.setattr(pages, "TRACE_DOCS", 1)
+    forget_kept(wc)
+    data = wc.get(path_of(doc) + ".json").get_json()
+    down = data["downstream"]
+    assert down["complete"] is False and data["trace_limit"] == 1
+    assert down["tree_nodes"]["total"] == 3               # the document and 1 + 1 more
+    assert down["stops"] is None and down["levels_not_reached"] is None
+    plan = [c for c in down["tree"]["children"] if "171-KH/TU" in (c["label"] or "")]
+    assert plan, down["tree"]               # the nearest: the plan, not the ward's documents
+    page = html(wc.get(path_of(doc)))
+    assert re.search(r'class="note cut">[^<]*vượt quá 1 văn bản[^<]*<a href="/trace\?doc=', page)
+    full = wc.get("/trace.json", query_string={"doc": doc}).get_json()
+    assert full["total"] == whole["tree_nodes"]["total"]
 
 
 def test_search_rejects_a_bad_page_number(wc):
@@ -288,6 +331,9 @@ def test_document_page_keeps_its_trace_until_a_write(wc, web_app, web_store, mon
     assert traced == [doc, doc]
     assert after["downstream"]["tree_nodes"]["total"] > first["downstream"]["tree_nodes"]["total"]
     assert "77/KH-UBND" in str(after["downstream"]["tree"])
+    # the page's own facts and evidence are kept too, and follow the write as well
+    assert after["evidence_total"] == first["evidence_total"] + 1
+    assert any("77/KH-UBND" in (e.get("label") or "") for e in after["evidence"])
 
 
 def test_answers_say_their_server_time(wc, monkeypatch):
