@@ -77,7 +77,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_downstream": ("Chưa có văn bản nào triển khai.", "Not implemented by any known document."),
     "trace_cut": ("Chuỗi triển khai vượt quá %d văn bản: trang này chỉ hiện %d văn bản gần nhất.",
                   "This trace reaches more than %d documents: this page shows the nearest %d."),
-    "trace_all": ("Toàn bộ chuỗi trong bản in", "The whole trace in the print view"),
+    "trace_whole_json": ("Toàn bộ chuỗi (JSON)", "The whole trace (JSON)"),
     "lag": ("sau", "after"),
     "days": ("ngày", "days"),
     "evidence": ("Bằng chứng của các liên kết", "Evidence of the links"),

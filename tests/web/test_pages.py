@@ -289,6 +289,41 @@ def test_print_view_pages_through_every_document_of_the_trace(wc, web_app):
     assert wc.get("/trace?doc=97/2019/QH14&page=99").status_code == 400
 
 
+def test_print_view_of_a_founding_law_prints_its_nearest_and_reads_back_one_page(
+        wc, web_app, monkeypatch):
+    """Past `PRINT_DOCS` the print view is cut to the nearest documents, says so and links
+    the whole trace as JSON; a page asked again reads back its own rows, not the trace."""
+    from web import pages
+
+    doc = find(wc, "97/2019/QH14")["node"]
+    whole = wc.get("/trace.json", query_string={"doc": doc}).get_json()
+    assert whole["complete"] is True and whole["total"] > 3
+    monkeypatch.setattr(pages, "PRINT_DOCS", 2)
+    with web_app.app_context():
+        pages.index().catalog.kept_min_seconds = 0     # the samples' traces are quick
+    forget_kept(wc)
+    traced = []
+    real = pages.trace_down
+    monkeypatch.setattr(pages, "trace_down",
+                        lambda *a, **k: traced.append(k.get("limit")) or real(*a, **k))
+    with web_app.test_request_context():
+        paged = [pages.trace_view(doc, k, per_page=2) for k in (1, 2)]
+        again = pages.trace_view(doc, 1, per_page=2)
+    assert traced == [2]                                 # once, cut; then read back
+    assert again == paged[0]
+    rows = [r["iri"] for p in paged for r in p["rows"]]
+    assert paged[0]["complete"] is False and paged[0]["total"] == 4 == len(rows)
+    depth = {r["iri"]: r["depth"] for r in whole["rows"]}    # the nearest: none left out
+    assert set(rows) <= set(depth) and len(set(rows)) == 4   # above the deepest one kept
+    assert {n for n, d in depth.items() if d < max(depth[r] for r in rows)} <= set(rows)
+    assert all(r.get("display") for p in paged for r in p["rows"])   # annotated per page
+    page = html(wc.get("/trace", query_string={"doc": doc}))
+    assert re.search(r'class="note cut">[^<]*vượt quá 2 văn bản[^<]*<a href="/api/trace\?doc=',
+                     page)
+    api = wc.get("/api/trace", query_string={"doc": doc}).get_json()
+    assert len(api["nodes"]) == whole["total"]            # the API traces them all
+
+
 def test_document_page_counts_what_it_leaves_out(wc, monkeypatch):
     from web import pages
 
