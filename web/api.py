@@ -84,11 +84,12 @@ def sources():  # noqa: ANN201
 
 @bp.route("/trace")
 def trace():  # noqa: ANN201
-    """?doc=…&direction=down|up"""
+    """?doc=…&direction=down|up[&limit=N: the nearest N documents only]"""
     direction = request.args.get("direction", "up" if _flag("up") else "down")
     if direction not in ("down", "up"):
         raise InputError("direction must be down or up")
-    out = analytics.trace(pages.analytics_store(), _doc(), up=direction == "up")
+    limit = _int_arg("limit", 0, low=0, high=10**9) if request.args.get("limit") else None
+    out = analytics.trace(pages.analytics_store(), _doc(), up=direction == "up", limit=limit)
     return jsonify({"ok": True, **out})
 
 

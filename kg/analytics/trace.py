@@ -384,6 +384,7 @@ def _trace_up(store: Store, doc: str, rels: Sequence[str], limit: int | None
     return out
 
 
-def trace(store: Store, doc: str, *, up: bool = False) -> dict[str, Any]:
-    """`trace_up` or `trace_down` of a document."""
-    return trace_up(store, doc) if up else trace_down(store, doc)
+def trace(store: Store, doc: str, *, up: bool = False, limit: int | None = None
+          ) -> dict[str, Any]:
+    """`trace_up` or `trace_down` of a document (its nearest `limit` documents, given)."""
+    return trace_up(store, doc, limit=limit) if up else trace_down(store, doc, limit=limit)

@@ -50,7 +50,9 @@ def render_tree(result: dict[str, Any]) -> str:
     c = result["counts"]
     lines.append(f"{c['documents']} numbered document(s), {c['document_sets']} known by count "
                  f"({c['known_by_count']} documents)")
-    if result["direction"] == "down":
+    if not result["complete"]:
+        lines.append("more documents lie beyond these: the trace was cut at --limit")
+    elif result["direction"] == "down":
         stops = ", ".join(f"{s['label']} ({s['level'] or 'level unknown'})"
                           for s in result["stops"])
         lines.append(f"stops at: {stops}")
@@ -82,8 +84,11 @@ def trace_csv(result: dict[str, Any]) -> str:
 @click.option("--up", is_flag=True, help="Trace up to the roots instead of down the levels.")
 @click.option("--format", "fmt", type=click.Choice(["tree", "json", "csv"]), default="tree",
               show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help="Only the nearest N documents (breadth first); a founding law reaches "
+                   "most of the graph.")
 @pass_ctx
-def trace_cmd(c: Context, ident: str, up: bool, fmt: str) -> None:
+def trace_cmd(c: Context, ident: str, up: bool, fmt: str, limit: int | None) -> None:
     """How a document cascaded down the levels (or, with --up, what it rests on).
 
     IDENT is a number ("97/2019/QH14") or an IRI.
@@ -91,7 +96,7 @@ def trace_cmd(c: Context, ident: str, up: bool, fmt: str) -> None:
     from kg.analytics import resolve_document, trace
 
     store = c.store()
-    result = trace(store, resolve_document(store, ident), up=up)
+    result = trace(store, resolve_document(store, ident), up=up, limit=limit)
     if fmt == "json":
         _json(result)
     elif fmt == "csv":

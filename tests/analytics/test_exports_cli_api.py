@@ -83,6 +83,13 @@ def test_cli_trace_tree_json_csv(chain_dir):
         ("171-KH/TU", "implements", "97/2019/QH14")}
     r = run(chain_dir, "trace", "1/2000/XX")
     assert r.exit_code == 3 and "no document numbered 1/2000/XX" in r.output
+    # --limit: the nearest only (the plan, then the circular), said to be cut
+    r = run(chain_dir, "trace", "97/2019/QH14", "--limit", "1", "--format", "json")
+    cut = json.loads(r.output)
+    assert cut["complete"] is False and cut["stops"] is None
+    assert {n["id"] for n in cut["nodes"].values()} == {"97/2019/QH14", "171-KH/TU", "03-TT/QU"}
+    r = run(chain_dir, "trace", "97/2019/QH14", "--limit", "1")
+    assert r.exit_code == 0 and "cut at --limit" in r.output and "stops at" not in r.output
 
 
 def test_cli_applies_gaps_path_rank_export(chain_dir, tmp_path):
@@ -120,6 +127,9 @@ def test_api_routes(chain_client):
     assert r.json["nodes"][doc_iri(KH171)]["lag_days"] == 34
     r = chain_client.get("/api/trace", query_string={"doc": "03-TT/QU", "direction": "up"})
     assert {x["iri"] for x in r.json["roots"]} == {doc_iri(NQ97), doc_iri(ND32)}
+    r = chain_client.get("/api/trace", query_string={"doc": "97/2019/QH14", "limit": "1"})
+    assert r.json["complete"] is False and len(r.json["nodes"]) == 3
+    assert doc_iri(KH171) in r.json["nodes"]
     r = chain_client.get("/api/gaps", query_string={"body": body_iri("dang-uy/phuong-bo-de")})
     assert r.json["count"] == 4
     r = chain_client.get("/api/applies", query_string={"body": "UBND phường Đức Giang"})
@@ -143,6 +153,7 @@ def test_api_routes(chain_client):
 @pytest.mark.parametrize("url,status", [
     ("/api/trace", 400), ("/api/trace?doc=1/2000/XX", 404),
     ("/api/trace?doc=97/2019/QH14&direction=sideways", 400),
+    ("/api/trace?doc=97/2019/QH14&limit=many", 400),
     ("/api/diff?doc=97/2019/QH14&since=yesterday", 400),
     ("/api/export-graph?format=dot", 400), ("/api/rank?top=abc", 400),
     ("/api/gaps?body=nobody", 404),
