@@ -125,6 +125,12 @@ def test_trace_answers_alike(pair: tuple[Store, Store]) -> None:
     assert canon(down[0]) == canon(down[1])
     up = [trace(s, doc, up=True) for s in pair]
     assert canon(up[0]) == canon(up[1])
+    # cut to the nearest: the store's walk and the property path cut alike
+    total = len(down[0]["nodes"]) - 1
+    for limit in (1, 2, total // 2):
+        cut = [trace(s, doc, limit=limit) for s in pair]
+        assert canon(cut[0]) == canon(cut[1]), limit
+        assert cut[0]["complete"] is False and len(cut[0]["nodes"]) == limit + 2
 
 
 def test_applies_to_answers_alike(pair: tuple[Store, Store]) -> None:
