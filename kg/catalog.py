@@ -1044,6 +1044,29 @@ class Catalog:
         return [_edge(r) for r in self.db.execute(
             f"{self._EDGE} WHERE e.{col} = ? ORDER BY e.link", (nid,))]
 
+    def first_edges(self, node: str, limit: int) -> tuple[list[Edge], int] | None:
+        """Up to `limit` links from and as many to `node` (by relation, then the other
+        node: the order of the covering indexes, so that nothing is sorted), and how many
+        nodes its links reach in all; None when not built.
+
+        The explorer draws a few hundred neighbours: a founding law's ~46,600 links read
+        whole and sorted took 0.4 s of its 0.9 s.
+        """
+        if not self.ready:
+            return None
+        nid = self._node_id(node)
+        if nid is None:
+            return [], 0
+        found = []
+        for here, there, index in (("a", "b", "edges_out"), ("b", "a", "edges_in")):
+            found += [_edge(r) for r in self.db.execute(f"""
+                {self._EDGE} JOIN (SELECT rowid AS r FROM edges INDEXED BY {index}
+                  WHERE {here} = ? ORDER BY rel, {there} LIMIT ?) f ON f.r = e.rowid
+                ORDER BY e.rel, e.{there}""", (nid, limit))]
+        reach = self.db.execute("SELECT COUNT(*) FROM (SELECT b FROM edges WHERE a = ? "
+                                "UNION SELECT a FROM edges WHERE b = ?)", (nid, nid)).fetchone()
+        return found, int(reach[0])
+
     def all_edges(self) -> Iterator[Edge]:
         for r in self.db.execute(f"{self._EDGE} ORDER BY e.link"):
             yield _edge(r)

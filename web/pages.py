@@ -514,6 +514,9 @@ def _local(node: str) -> str:
 #: Neighbours the explorer draws on expanding a node (a founding law has ~50,000: a
 #: browser would not draw them); the rest are counted in `more`.
 NEIGHBOURS = 300
+#: Links read each way per neighbour drawn (two links may join the same two documents);
+#: the others are only counted.
+LINKS_READ = 2
 
 
 def neighbourhood(node: str) -> dict[str, Any]:
@@ -540,14 +543,16 @@ def neighbourhood(node: str) -> dict[str, Any]:
         return {"nodes": [], "edges": []}
     e = ix.by_node[node]
     links: list[tuple[str, str, str]] = []     # (from, relation, to), the node at one end
+    near = None
     if e.kind == "body":
         links += [(node, "sub_of", p) for p in ix.parents.get(node, ())]
         links += [(c, "sub_of", node) for c in ix.children.get(node, ())]
         links += [(d, "passed_by", node) for d in ix.issued.get(node, ())]
     else:
         links += [(node, "passed_by", b) for b in e.issuers]
-        links += [(ed.a, ed.rel, ed.b) for ed in (*ix.out_edges.get(node, ()),
-                                                 *ix.in_edges.get(node, ()))]
+        near = ix.catalog.first_edges(node, LINKS_READ * NEIGHBOURS)
+        found = near[0] if near else (*ix.out_edges.get(node, ()), *ix.in_edges.get(node, ()))
+        links += [(ed.a, ed.rel, ed.b) for ed in found]
     drawn: set[str] = set()
     more: set[str] = set()
     for a, rel, b in links:
@@ -557,8 +562,11 @@ def neighbourhood(node: str) -> dict[str, Any]:
             add_edge(a, rel, b, f"{a}|{rel}|{b}")
         else:
             more.add(other)
-    return {"nodes": list(nodes.values()), "edges": list(edges.values()),
-            "more": len(more)}
+    if e.kind != "body" and near is not None:        # the links not read, counted
+        more_count = len(set(e.issuers)) + near[1] - len(drawn)
+    else:
+        more_count = len(more)
+    return {"nodes": list(nodes.values()), "edges": list(edges.values()), "more": more_count}
 
 
 def whole_graph(limit: int) -> dict[str, Any]:

@@ -400,18 +400,21 @@ def test_explorer_page_and_its_data(wc):
     assert wc.get("/explore/data?node=https://example.org/x").status_code == 404
 
 
-def test_expanding_a_much_linked_node_draws_a_bounded_part(wc, monkeypatch):
-    """A founding law has ~50,000 neighbours: the explorer gets NEIGHBOURS, and a count."""
+@pytest.mark.parametrize("cap,read", [(1, 1), (2, 2)])
+def test_expanding_a_much_linked_node_draws_a_bounded_part(wc, monkeypatch, cap, read):
+    """A founding law has ~50,000 neighbours: the explorer reads a few of its links (two
+    per neighbour drawn, each way), draws NEIGHBOURS, and counts the rest."""
     from web import pages
 
     node = find(wc, "97/2019/QH14")["node"]
     whole = wc.get("/explore/data", query_string={"node": node}).get_json()
     assert whole["more"] == 0 and len(whole["nodes"]) > 3
-    monkeypatch.setattr(pages, "NEIGHBOURS", 2)
+    monkeypatch.setattr(pages, "NEIGHBOURS", cap)
+    monkeypatch.setattr(pages, "LINKS_READ", read)
     cut = wc.get("/explore/data", query_string={"node": node}).get_json()
     ids = {n["id"] for n in cut["nodes"]}
-    assert node in ids and len(ids) == 3
-    assert cut["more"] == len(whole["nodes"]) - 3
+    assert node in ids and len(ids) == cap + 1
+    assert cut["more"] == len(whole["nodes"]) - cap - 1
     assert all(e["source"] in ids and e["target"] in ids for e in cut["edges"])
 
 
