@@ -411,12 +411,22 @@ class Catalog:
         return self._job is not None and not self._job.done.is_set()
 
     def _fingerprint(self) -> Any:
-        """Cheap sign of change: the database files of an on-disk store, else SPARQL."""
+        """Cheap sign of change: the database files of an on-disk store, else SPARQL.
+
+        The names of its files, and the size and time of those that change in place (the
+        write-ahead log, the manifest): RocksDB never rewrites a table file (.sst), so its
+        name is enough. Asked on every read of the projection: stat-ing the ~150 table
+        files of a 100k store took 1.7 ms each time (a coverage asked it 2,000 times).
+        """
         folder = getattr(self.store, "path", None)
         if folder is not None and (Path(folder) / "oxigraph").is_dir():
             out = []
             for e in os.scandir(Path(folder) / "oxigraph"):
-                if not e.name.startswith("LOG"):
+                if e.name.startswith("LOG"):
+                    continue
+                if e.name.endswith(".sst"):
+                    out.append((e.name, 0, 0))
+                else:
                     st = e.stat()
                     out.append((e.name, st.st_size, st.st_mtime_ns))
             return tuple(sorted(out))
@@ -1120,6 +1130,19 @@ class Catalog:
                "issued": "SELECT n.iri FROM issuers i JOIN nodes n ON n.id = i.doc "
                          "WHERE i.body = ? ORDER BY n.iri"}[what]
         return [r[0] for r in self.db.execute(sql, (nid,))]
+
+    def children(self, bodies: list[str]) -> list[tuple[str, str]] | None:
+        """(child, parent) for every body directly below one of `bodies`; None when not
+        current (`kg.analytics.queries.children_of`)."""
+        if not self.current():
+            return None
+        out: list[tuple[str, str]] = []
+        for chunk in _batches(bodies, 500):
+            out += self.db.execute(
+                "SELECT c.iri, p.iri FROM nodes p JOIN parents x ON x.parent = p.id "
+                f"JOIN nodes c ON c.id = x.child WHERE p.iri IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall()
+        return out
 
     # -- before the first build: the same answers, from the store ------------------------
 

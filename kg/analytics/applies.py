@@ -112,12 +112,15 @@ def coverage(store: Store, doc: str, *, scope: str = "cascade") -> dict[str, Any
     root_issuers = {i["iri"] for i in tr["nodes"][root]["issuers"]}
     facts = {r["b"]: r for r in q.body_facts(store, [*actors, *root_issuers])}
     acted = set(actors)
-    # a standing organ (Ban Thường vụ) acts for its committee
+    # a standing organ (Ban Thường vụ) acts for its committee; the parents' facts read at
+    # once (one query per acting body took 4 s for a national resolution's 2,000)
+    parents = {f["parent"] for b in actors if (f := facts.get(b)) and f.get("parent")}
+    parent_facts = {r["b"]: r for r in q.body_facts(store, sorted(parents))}
     for b in list(actors):
         f = facts.get(b, {})
         par = f.get("parent")
         if par:
-            pf = {r["b"]: r for r in q.body_facts(store, [par])}.get(par, {})
+            pf = parent_facts.get(par, {})
             if pf.get("level") == f.get("level") and pf.get("place") == f.get("place") \
                     and f.get("place"):
                 acted.add(par)

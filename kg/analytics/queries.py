@@ -337,10 +337,17 @@ def bodies_by_level(store: Store) -> list[dict[str, Any]]:
 
 
 def children_of(store: Store, bodies: Iterable[str]) -> list[dict[str, Any]]:
-    """Bodies directly below the given ones, with their facts."""
+    """Bodies directly below the given ones, with their facts: one row per (body, parent
+    given). From the store's projection when current (a national resolution's coverage
+    asks for the bodies below ~2,000: 1.5 s of SPARQL)."""
     bodies = list(bodies)
     if not bodies:
         return []
+    pairs = store.projection.children(bodies) if store.projection is not None else None
+    if pairs is not None:
+        facts = {r["b"]: r for r in body_facts(store, sorted({c for c, _ in pairs}),
+                                                ("label", "level", "place"))}
+        return [{**facts.get(c, {}), "b": c, "parent": p} for c, p in pairs]
     return select(store, f"""
         SELECT ?b ?label ?level ?place ?parent WHERE {{
           {values("parent", bodies)} ?b org:subOrganizationOf ?parent .

@@ -452,3 +452,33 @@ def test_a_failed_build_leaves_the_catalog_usable(store, monkeypatch) -> None:
         assert c.ready and c.search("97/2019/QH14").hits
     finally:
         c.close()
+
+
+def test_the_store_fingerprint_follows_every_kind_of_write(disk_store, tmp_path):
+    """The on-disk fingerprint reads the names of the table files and stats only the files
+    that change in place: a write (the log), a flush or compaction (new tables, the
+    manifest) and a bulk load (tables ingested) each change it; reading does not."""
+    import pyoxigraph
+
+    c = Catalog(disk_store, check_every=0)
+    try:
+        fp = c._fingerprint()
+        assert any(name.endswith(".log") for name, _, _ in fp)
+        disk_store.select("SELECT * WHERE { ?s ?p ?o } LIMIT 5")
+        assert c._fingerprint() == fp                       # reading changes nothing
+        pipe = Pipeline(disk_store, base_iri=BASE)
+        for sample in sorted(SAMPLES.glob("*.txt"))[:3]:
+            pipe.ingest_paths([sample])
+            assert c._fingerprint() != fp, sample           # a write: the log grows
+            fp = c._fingerprint()
+        disk_store.ox.flush()                               # memtables → table files
+        disk_store.ox.optimize()                            # compaction
+        assert c._fingerprint() != fp
+        fp = c._fingerprint()
+        dump = tmp_path / "more.nq"
+        dump.write_text('<https://example.org/s> <https://example.org/p> "o" '
+                        '<https://example.org/g> .\n', encoding="utf-8")
+        disk_store.ox.bulk_load(path=str(dump), format=pyoxigraph.RdfFormat.N_QUADS)
+        assert c._fingerprint() != fp                       # tables ingested
+    finally:
+        c.close()
