@@ -1131,6 +1131,25 @@ class Catalog:
                          "WHERE i.body = ? ORDER BY n.iri"}[what]
         return [r[0] for r in self.db.execute(sql, (nid,))]
 
+    def link_count(self, nodes: list[str]) -> int | None:
+        """How many statements link `nodes` to others (relations either way, issuers and
+        issued documents, parents and children); None when not current. A path search
+        grows the side that reads fewer (`kg.analytics.paths`)."""
+        if not self.current():
+            return None
+        total = 0
+        for chunk in _batches(nodes, 500):
+            total += self.db.execute(f"""SELECT COALESCE(SUM(
+                (SELECT COUNT(*) FROM edges WHERE a = n.id) +
+                (SELECT COUNT(*) FROM edges WHERE b = n.id) +
+                (SELECT COUNT(*) FROM issuers WHERE doc = n.id) +
+                (SELECT COUNT(*) FROM issuers WHERE body = n.id) +
+                (SELECT COUNT(*) FROM parents WHERE child = n.id) +
+                (SELECT COUNT(*) FROM parents WHERE parent = n.id)), 0)
+                FROM nodes n WHERE n.iri IN ({','.join('?' * len(chunk))})""",
+                chunk).fetchone()[0]
+        return int(total)
+
     def children(self, bodies: list[str]) -> list[tuple[str, str]] | None:
         """(child, parent) for every body directly below one of `bodies`; None when not
         current (`kg.analytics.queries.children_of`)."""

@@ -55,6 +55,16 @@ def _grow(store: Store, frontier: set[str], seen: dict[str, Step | None], preds:
     return new
 
 
+def _cost(store: Store, frontier: set[str]) -> int:
+    """What growing `frontier` would read: its nodes' links, counted by the store's
+    projection (a founding law alone has ~46,600), else the number of nodes."""
+    if store.projection is not None:
+        n = store.projection.link_count(sorted(frontier))
+        if n is not None:
+            return n
+    return len(frontier)
+
+
 def _walk(seen: dict[str, Step | None], node: str) -> list[Step]:
     steps = []
     while seen[node] is not None:
@@ -92,8 +102,8 @@ def path(store: Store, a: str, b: str, *, directed: bool = False, max_hops: int 
         if len(seen_a) + len(seen_b) > max_nodes:
             raise LimitExceeded(f"the search between {a} and {b} passed {max_nodes} nodes; "
                                 "try relations only or a directed path")
-        # grow the smaller side: the search stays narrow when one end is a hub
-        if len(front_a) <= len(front_b):
+        # grow the side that reads less: the search stays narrow when one end is a hub
+        if _cost(store, front_a) <= _cost(store, front_b):
             front_a = _grow(store, front_a, seen_a, preds, forward=True if directed else None)
         else:
             front_b = _grow(store, front_b, seen_b, preds, forward=False if directed else None)

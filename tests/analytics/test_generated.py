@@ -147,8 +147,13 @@ def distance(a: str, b: str, adj: dict[str, set[str]]) -> int | None:
     return None
 
 
-def test_paths_are_shortest_and_made_of_real_edges(generated):
+@pytest.mark.parametrize("with_catalog", [False, True])
+def test_paths_are_shortest_and_made_of_real_edges(generated, with_catalog):
+    """Shortest whichever side the search grows (with the catalog, the side whose links
+    are fewer; without, the smaller frontier)."""
     g, store = generated
+    if with_catalog:
+        attach_catalog(g, store)
     adj = undirected(g)
     twin = next(d for d in g.docs if d.endswith("/twin"))
     commune = sorted(b for b, i in g.bodies.items() if i["level"] == "commune")[0]
@@ -157,15 +162,20 @@ def test_paths_are_shortest_and_made_of_real_edges(generated):
     triples = {(a, r, b) for a, r, b in g.edges}
     triples |= {(d, "passed_by", i["issuer"]) for d, i in g.docs.items()}
     triples |= {(b, "subOrganizationOf", i["parent"]) for b, i in g.bodies.items() if i["parent"]}
-    for a, b in pairs:
-        p = path(store, a, b, evidence=False)
-        assert p["length"] == distance(a, b, adj)
-        at = a
-        for s in p["steps"]:
-            assert (s["subject"], s["predicate"], s["object"]) in triples
-            assert s["from"] == at and {s["from"], s["to"]} == {s["subject"], s["object"]}
-            at = s["to"]
-        assert at == b
+    try:
+        for a, b in pairs:
+            p = path(store, a, b, evidence=False)
+            assert p["length"] == distance(a, b, adj)
+            at = a
+            for s in p["steps"]:
+                assert (s["subject"], s["predicate"], s["object"]) in triples
+                assert s["from"] == at and {s["from"], s["to"]} == {s["subject"], s["object"]}
+                at = s["to"]
+            assert at == b
+    finally:
+        if store.projection is not None:
+            store.projection.close()
+            store.projection = None
 
 
 def test_gaps_equal_independent_answer(generated):
@@ -200,6 +210,23 @@ def test_same_number_from_different_issuers_is_ambiguous(generated):
     assert set(trace_down(store, twin)["nodes"]) == {twin}
 
 
+def attach_catalog(g, store) -> None:
+    """The generated graph described as the emitter describes a source, then a catalog
+    of it as the store's projection (the caller closes it)."""
+    from rdflib import Literal, URIRef
+
+    from kg.catalog import Catalog
+    from kg.ns import KG, PROV, RDF, XSD
+    from tests.analytics.conftest import G
+
+    src, act = URIRef(G + "source/gen"), URIRef(G + "activity/gen")
+    store.replace_graph(src, [*g.triples, (src, RDF.type, KG.Source),
+                              (src, PROV.wasGeneratedBy, act),
+                              (act, PROV.endedAtTime, Literal("2026-01-01T00:00:00Z",
+                                                              datatype=XSD.dateTime))])
+    store.projection = Catalog(store, check_every=0.0).sync()
+
+
 def hops(start: str, adj: dict[str, set[str]]) -> dict[str, int]:
     """Breadth-first distance of each node reachable from `start`."""
     dist = {start: 0}
@@ -218,20 +245,9 @@ def test_a_trace_cut_at_a_limit_holds_the_nearest(generated, with_catalog):
     """A page traces a founding law only to its nearest documents: past `limit`, the
     trace holds `limit` + 1 of them, none farther than one left out, each hung under a
     real edge from the start, and says it is not complete."""
-    from rdflib import Literal, URIRef
-
-    from kg.catalog import Catalog
-    from kg.ns import KG, PROV, RDF, XSD
-    from tests.analytics.conftest import G
-
     g, store = generated
-    if with_catalog:            # a source description, as the emitter writes, then the catalog
-        src, act = URIRef(G + "source/gen"), URIRef(G + "activity/gen")
-        store.replace_graph(src, [*g.triples, (src, RDF.type, KG.Source),
-                                  (src, PROV.wasGeneratedBy, act),
-                                  (act, PROV.endedAtTime, Literal(
-                                      "2026-01-01T00:00:00Z", datatype=XSD.dateTime))])
-        store.projection = Catalog(store, check_every=0.0).sync()
+    if with_catalog:
+        attach_catalog(g, store)
     try:
         cases = [(trace_down, g.layers[0][0], adjacency(g.edges, rels=DOWN, reverse=True)),
                  (trace_up, g.layers[10][0], adjacency(g.edges))]
