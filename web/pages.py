@@ -216,9 +216,11 @@ def document(node: str) -> dict[str, Any]:
                                            "issuers": other.issuer_labels})
             out["evidence"].append(link)
     out["evidence_total"] = data["outgoing_total"] + data["incoming_total"]
+    out["evidence_over"] = data["outgoing_over"] or data["incoming_over"]
     out["mentions"] = [{**m, "href": evidence_href(m["source"], m["start"], m["end"])}
                        for m in data["sources"]]
     out["mentions_total"] = data["sources_total"]
+    out["mentions_over"] = data["sources_over"]
     out["corrections"] = data["corrections"]
     return out
 

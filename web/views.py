@@ -42,6 +42,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "recent_sources": ("Nguồn mới nạp", "Recent sources"),
     "results": ("kết quả", "results"),
     "shown_of": ("Hiển thị %d trên tổng số %d.", "%d shown of %d."),
+    "shown_of_over": ("Hiển thị %d trên hơn %d.", "%d shown of over %d."),
     "approximate": ("Số lượng ước tính từ một mẫu các kết quả.",
                     "Counts estimated from a sample of the matches."),
     "no_results": ("Không có kết quả.", "No results."),

@@ -100,8 +100,13 @@ def test_a_much_cited_documents_page_lists_a_bounded_part_with_the_totals(wc, mo
         assert f["sources_total"] == min(total, 2)
         assert f.get("sources_over", False) == (total > 2)
     assert any(f.get("sources_over") for f in capped["facts"])
+    # and so are its links and mentions
+    assert capped["mentions_total"] == 2 and capped["mentions_over"] is True
+    assert capped["evidence_over"] is True and capped["evidence_total"] <= 4
     forget_kept(wc)
-    assert "trên 2 nguồn" in html(wc.get(path_of(doc)))
+    page = html(wc.get(path_of(doc)))
+    assert "trên 2 nguồn" in page
+    assert f"Hiển thị {len(capped['mentions'])} trên hơn 2." in page
 
 
 def forget_kept(client) -> None:
