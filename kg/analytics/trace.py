@@ -19,6 +19,7 @@ from kg.analytics.common import (
     closure_documents,
     doc_sort_key,
     exists,
+    gc_paused,
     kept,
     level_label,
     level_rank,
@@ -331,10 +332,11 @@ def trace_down(store: Store, doc: str, *, rels: Sequence[str] = q.DOWN_RELATIONS
     costs a fifth of building it).
     """
     doc = iri(doc)
-    if not keep:
-        return _trace_down(store, doc, rels, limit)
-    return kept(store, ("trace", doc, "down", tuple(rels), limit),
-                lambda: _trace_down(store, doc, rels, limit))
+    with gc_paused():
+        if not keep:
+            return _trace_down(store, doc, rels, limit)
+        return kept(store, ("trace", doc, "down", tuple(rels), limit),
+                    lambda: _trace_down(store, doc, rels, limit))
 
 
 def _trace_down(store: Store, doc: str, rels: Sequence[str], limit: int | None
@@ -365,10 +367,11 @@ def trace_up(store: Store, doc: str, *, rels: Sequence[str] = q.ALL_RELATIONS,
     further (a cycle with no way out has no root: it is listed in `cycles`).
     """
     doc = iri(doc)
-    if not keep:
-        return _trace_up(store, doc, rels, limit)
-    return kept(store, ("trace", doc, "up", tuple(rels), limit),
-                lambda: _trace_up(store, doc, rels, limit))
+    with gc_paused():
+        if not keep:
+            return _trace_up(store, doc, rels, limit)
+        return kept(store, ("trace", doc, "up", tuple(rels), limit),
+                    lambda: _trace_up(store, doc, rels, limit))
 
 
 def _trace_up(store: Store, doc: str, rels: Sequence[str], limit: int | None

@@ -277,3 +277,46 @@ def test_a_trace_cut_at_a_limit_holds_the_nearest(generated, with_catalog):
         if store.projection is not None:
             store.projection.close()
             store.projection = None
+
+
+def test_collection_is_paused_while_a_trace_is_built_and_resumed_after(generated,
+                                                                      monkeypatch):
+    """gc_paused: off inside (also for a second thread inside at once), back on after the
+    last leaves, and left off when it was off before."""
+    import gc
+    import importlib
+    import threading
+
+    from kg.analytics import common
+
+    g, store = generated
+    trace_mod = importlib.import_module("kg.analytics.trace")
+    seen = []
+    real = trace_mod.closure_documents
+    monkeypatch.setattr(trace_mod, "closure_documents",
+                        lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    root = g.layers[0][0]
+    assert gc.isenabled()
+    trace_down(store, root, keep=False)
+    assert seen == [False] and gc.isenabled()
+    inside, leave = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with common.gc_paused():
+            inside.set()
+            leave.wait(10)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    inside.wait(10)
+    trace_down(store, root, keep=False)
+    assert not gc.isenabled()                 # the other thread is still inside
+    leave.set()
+    t.join(10)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        trace_down(store, root, keep=False)
+        assert not gc.isenabled()             # off before: left off
+    finally:
+        gc.enable()
