@@ -1289,13 +1289,18 @@ class Catalog:
         db = self.db
         # the matches drive the join (CROSS JOIN keeps them outside)
         src = "entries e" if n_m is None else "temp.m CROSS JOIN entries e ON e.id = m.id"
-        sample, scale = "1", 1.0
+        counted, scale = src, 1.0          # what the facets count: the matches, or a sample
         if n_m is not None and n_m > FACET_EXACT:
-            # a hash of the id, not its value: ids follow the order entries were made in
+            # a hash of the id, not its value: ids follow the order entries were made in;
+            # the sample set apart once (each facet scanned all matches: 85 of 315 ms for
+            # 440,000 matches at 300k)
             cut = FACET_SAMPLE * _HASH_SPAN // n_m
-            sample = f"(m.id * {_HASH_MUL}) % {_HASH_SPAN} < {cut}"
-            scale = n_m / max(1, db.execute(
-                f"SELECT COUNT(*) FROM temp.m WHERE {sample}").fetchone()[0])
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS ms(id INTEGER PRIMARY KEY)")
+            db.execute("DELETE FROM temp.ms")
+            db.execute(f"INSERT INTO temp.ms SELECT id FROM temp.m "
+                       f"WHERE (id * {_HASH_MUL}) % {_HASH_SPAN} < {cut}")
+            scale = n_m / max(1, db.execute("SELECT COUNT(*) FROM temp.ms").fetchone()[0])
+            counted = "temp.ms m CROSS JOIN entries e ON e.id = m.id"
 
         def where(skip: str | None, only: tuple[str, ...] = FACETS) -> tuple[str, list[Any]]:
             parts, vals = [], []
@@ -1318,10 +1323,9 @@ class Catalog:
             combos = db.execute("SELECT kind, type, level, year, n FROM combos").fetchall()
         else:
             # the narrow index: SQLite would read each match's wide row by its id
-            narrow = src.replace("entries e", "entries e INDEXED BY entries_cols")
+            narrow = counted.replace("entries e", "entries e INDEXED BY entries_cols")
             combos = db.execute(f"SELECT e.kind, e.type, e.level, e.year, COUNT(*) FROM "
-                                f"{narrow} WHERE {iw} AND {sample} GROUP BY 1, 2, 3, 4",
-                                iv).fetchall()
+                                f"{narrow} WHERE {iw} GROUP BY 1, 2, 3, 4", iv).fetchall()
         facets = {}
         for name in cols:
             counts: Counter[str] = Counter()
@@ -1342,11 +1346,12 @@ class Catalog:
         if fw == "1" and src == "entries e":
             g = "SELECT body, n FROM issued"
         elif fw == "1":
-            g = "SELECT i.body, COUNT(*) FROM temp.m CROSS JOIN issuers i ON i.doc = m.id " \
-                f"WHERE {sample} GROUP BY i.body"
+            matches = "temp.ms" if scale != 1.0 else "temp.m"
+            g = f"SELECT i.body, COUNT(*) FROM {matches} m CROSS JOIN issuers i " \
+                "ON i.doc = m.id GROUP BY i.body"
         else:
-            g = f"SELECT i.body, COUNT(*) FROM {src} JOIN issuers i ON i.doc = e.id " \
-                f"WHERE {fw} AND {sample} GROUP BY i.body"
+            g = f"SELECT i.body, COUNT(*) FROM {counted} JOIN issuers i ON i.doc = e.id " \
+                f"WHERE {fw} GROUP BY i.body"
         q = (f"WITH g(body, c) AS MATERIALIZED ({g}) SELECT n.iri, g.c FROM g "
              f"JOIN nodes n ON n.id = g.body WHERE g.c >= COALESCE((SELECT c FROM g "
              f"ORDER BY c DESC LIMIT 1 OFFSET 29), 0)")

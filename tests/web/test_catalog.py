@@ -355,6 +355,8 @@ def test_facets_of_very_many_matches_are_counted_on_a_sample(store, generated, m
     assert not exact.approximate and exact.total > 30
     kind = exact.facets["type"][0]["value"]
     exact_f = c.search("tỉnh", filters={"type": kind}, per_page=100)
+    issuer = exact.facets["issuer"][0]["value"]
+    exact_i = c.search("tỉnh", filters={"issuer": issuer}, per_page=100)
     monkeypatch.setattr(kg.catalog, "FACET_EXACT", 5)
     monkeypatch.setattr(kg.catalog, "FACET_SAMPLE", exact.total // 2)
     c._cache.clear()
@@ -372,6 +374,11 @@ def test_facets_of_very_many_matches_are_counted_on_a_sample(store, generated, m
     assert got_f.approximate
     assert [h["node"] for h in got_f.hits] == [h["node"] for h in exact_f.hits]
     assert got_f.total >= len(got_f.hits)
+    got_i = c.search("tỉnh", filters={"issuer": issuer}, per_page=100)
+    assert got_i.approximate
+    assert [h["node"] for h in got_i.hits] == [h["node"] for h in exact_i.hits]
+    types = {f["value"] for f in exact_i.facets["type"]}
+    assert {f["value"] for f in got_i.facets["type"]} <= types
     c.close()
 
 
