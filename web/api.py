@@ -117,7 +117,7 @@ def coverage():  # noqa: ANN201
 @bp.route("/path")
 def path():  # noqa: ANN201
     """?a=…&b=…[&directed=1][&max_hops=12]"""
-    store = state().store
+    store = pages.analytics_store()
     a = analytics.resolve_node(store, _arg("a", "from"))
     b = analytics.resolve_node(store, _arg("b", "to"))
     return jsonify({"ok": True, **analytics.path(
@@ -135,14 +135,16 @@ def rank():  # noqa: ANN201
 
 @bp.route("/timeline")
 def timeline():  # noqa: ANN201
-    """?doc=…[&up=1]"""
-    return jsonify({"ok": True, **analytics.timeline(state().store, _doc(), up=_flag("up"))})
+    """?doc=…[&up=1][&limit=N: the nearest N documents only]"""
+    limit = _int_arg("limit", 0, low=0, high=10**9) if request.args.get("limit") else None
+    return jsonify({"ok": True, **analytics.timeline(pages.analytics_store(), _doc(),
+                                                     up=_flag("up"), limit=limit)})
 
 
 @bp.route("/diff")
 def diff():  # noqa: ANN201
     """?doc=…&since=YYYY-MM-DD[&by=ingested|document]"""
-    return jsonify({"ok": True, **analytics.diff(state().store, _doc(), _arg("since"),
+    return jsonify({"ok": True, **analytics.diff(pages.analytics_store(), _doc(), _arg("since"),
                                                  by=request.args.get("by", "ingested"))})
 
 

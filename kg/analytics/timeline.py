@@ -10,15 +10,17 @@ from kg.query import iri
 from kg.store.base import Store
 
 
-def timeline(store: Store, doc: str, *, up: bool = False) -> dict[str, Any]:
-    """The documents of a trace (down, or `up`) and the events reviewing them, by date.
+def timeline(store: Store, doc: str, *, up: bool = False, limit: int | None = None
+             ) -> dict[str, Any]:
+    """The documents of a trace (down, or `up`; its nearest `limit`, given: `complete`
+    says whether that was all) and the events reviewing them, by date.
 
     Each entry has its lag in days from the traced document; undated ones (documents
     known only by count, most often) are listed apart under `undated`.
     """
-    from kg.analytics.trace import trace_down, trace_up
+    from kg.analytics.trace import trace
 
-    tr = trace_up(store, doc) if up else trace_down(store, doc)
+    tr = trace(store, doc, up=up, limit=limit)
     root = tr["nodes"][tr["root"]]
     entries: list[dict[str, Any]] = []
     undated: list[dict[str, Any]] = []
@@ -36,7 +38,7 @@ def timeline(store: Store, doc: str, *, up: bool = False) -> dict[str, Any]:
         (entries if e["date"] else undated).append(e)
     entries.sort(key=lambda e: (str(e["date"])[:10], e["kind"], e["label"] or "", e["iri"]))
     return {"root": tr["root"], "direction": tr["direction"], "entries": entries,
-            "undated": undated}
+            "undated": undated, "complete": tr["complete"]}
 
 
 def diff(store: Store, doc: str, since: str, *, by: str = "ingested") -> dict[str, Any]:

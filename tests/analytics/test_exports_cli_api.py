@@ -140,6 +140,11 @@ def test_api_routes(chain_client):
     assert r.json["length"] == 1
     r = chain_client.get("/api/timeline", query_string={"doc": "97/2019/QH14"})
     assert [e["days_from_start"] for e in r.json["entries"]] == [0, 34, 512]
+    assert r.json["complete"] is True
+    r = chain_client.get("/api/timeline", query_string={"doc": "97/2019/QH14", "limit": "0"})
+    assert r.json["complete"] is False
+    days = [e["days_from_start"] for e in r.json["entries"]]   # the root, one nearest
+    assert days[0] == 0 and len(days) == 2 and days[1] in (34, 512)
     r = chain_client.get("/api/diff", query_string={"doc": doc_iri(TT03), "since": "2024-02-01"})
     assert len(r.json["added"]) == 3
     r = chain_client.get("/api/rank")
