@@ -13,6 +13,9 @@ import click
 
 from kg.cli import Context, main, pass_ctx
 
+LIMIT_HELP = ("Only the nearest N documents (breadth first); a founding law reaches most "
+              "of the graph.")
+
 
 def _json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
@@ -84,9 +87,7 @@ def trace_csv(result: dict[str, Any]) -> str:
 @click.option("--up", is_flag=True, help="Trace up to the roots instead of down the levels.")
 @click.option("--format", "fmt", type=click.Choice(["tree", "json", "csv"]), default="tree",
               show_default=True)
-@click.option("--limit", type=click.IntRange(min=0), default=None,
-              help="Only the nearest N documents (breadth first); a founding law reaches "
-                   "most of the graph.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, help=LIMIT_HELP)
 @pass_ctx
 def trace_cmd(c: Context, ident: str, up: bool, fmt: str, limit: int | None) -> None:
     """How a document cascaded down the levels (or, with --up, what it rests on).
@@ -230,13 +231,14 @@ def rank_cmd(c: Context, top: int, no_communities: bool, as_json: bool) -> None:
 @click.argument("ident")
 @click.option("--up", is_flag=True)
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", type=click.IntRange(min=0), default=None, help=LIMIT_HELP)
 @pass_ctx
-def timeline_cmd(c: Context, ident: str, up: bool, as_json: bool) -> None:
+def timeline_cmd(c: Context, ident: str, up: bool, as_json: bool, limit: int | None) -> None:
     """The documents of a chain and the events reviewing them, in time order."""
     from kg.analytics import resolve_document, timeline
 
     store = c.store()
-    result = timeline(store, resolve_document(store, ident), up=up)
+    result = timeline(store, resolve_document(store, ident), up=up, limit=limit)
     if as_json:
         _json(result)
         return
@@ -246,6 +248,8 @@ def timeline_cmd(c: Context, ident: str, up: bool, as_json: bool) -> None:
                    f"{e['kind']:8s} {e.get('id') or e['label']}")
     for e in result["undated"]:
         click.echo(f"{'undated':10s}  {'':>6}  {e['kind']:8s} {e.get('id') or e['label']}")
+    if not result["complete"]:
+        click.echo("more documents lie beyond these: the chain was cut at --limit")
 
 
 @main.command("diff")

@@ -90,6 +90,9 @@ def test_cli_trace_tree_json_csv(chain_dir):
     assert {n["id"] for n in cut["nodes"].values()} == {"97/2019/QH14", "171-KH/TU", "03-TT/QU"}
     r = run(chain_dir, "trace", "97/2019/QH14", "--limit", "1")
     assert r.exit_code == 0 and "cut at --limit" in r.output and "stops at" not in r.output
+    r = run(chain_dir, "timeline", "97/2019/QH14", "--limit", "1")
+    assert r.exit_code == 0 and "cut at --limit" in r.output and "+512" in r.output
+    assert "cut at" not in run(chain_dir, "timeline", "97/2019/QH14").output
 
 
 def test_cli_applies_gaps_path_rank_export(chain_dir, tmp_path):
