@@ -251,8 +251,8 @@ def _trace_sections(store: Store, ix: SearchIndex, node: str, page: int
 
 
 #: Documents of a trace a document page walks to, nearest first: a founding law reaches
-#: most of the graph (77/2015/QH13: 64,529 documents at 100k, 5.7 s to trace), its page
-#: says there are more and links the print view, which traces them all.
+#: most of the graph (77/2015/QH13: 64,529 documents at 100k, 5.7 s to trace); its page
+#: says there are more and links the print view (`PRINT_DOCS` of them).
 TRACE_DOCS = 3000
 #: Nodes of a trace tree drawn on a page (breadth first); the rest are counted, and the
 #: JSON twin pages through every document with ?page=.
@@ -564,7 +564,7 @@ def neighbourhood(node: str) -> dict[str, Any]:
             add_edge(a, rel, b, f"{a}|{rel}|{b}")
         else:
             more.add(other)
-    if e.kind != "body" and near is not None:        # the links not read, counted
+    if near is not None:               # the links of a document not read, counted
         more_count = len(set(e.issuers)) + near[1] - len(drawn)
     else:
         more_count = len(more)
