@@ -8,7 +8,7 @@ step, the grouping by administrative level and issuer, and cycles reported, not 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import networkx as nx
@@ -331,12 +331,19 @@ def trace_down(store: Store, doc: str, *, rels: Sequence[str] = q.DOWN_RELATIONS
     keeps what it derives from it instead (keeping a trace of thousands of documents
     costs a fifth of building it).
     """
+    return _answer(store, doc, rels, "down", limit, keep, _trace_down)
+
+
+def _answer(store: Store, doc: str, rels: Sequence[str], direction: str, limit: int | None,
+            keep: bool, build: Callable[[Store, str, Sequence[str], int | None],
+                                        dict[str, Any]]) -> dict[str, Any]:
+    """`build`'s trace, kept unless `keep` is False, built with the collector paused."""
     doc = iri(doc)
     with gc_paused():
         if not keep:
-            return _trace_down(store, doc, rels, limit)
-        return kept(store, ("trace", doc, "down", tuple(rels), limit),
-                    lambda: _trace_down(store, doc, rels, limit))
+            return build(store, doc, rels, limit)
+        return kept(store, ("trace", doc, direction, tuple(rels), limit),
+                    lambda: build(store, doc, rels, limit))
 
 
 def _trace_down(store: Store, doc: str, rels: Sequence[str], limit: int | None
@@ -366,12 +373,7 @@ def trace_up(store: Store, doc: str, *, rels: Sequence[str] = q.ALL_RELATIONS,
     Same shape as `trace_down`, with `roots`: documents of the trace that rest on nothing
     further (a cycle with no way out has no root: it is listed in `cycles`).
     """
-    doc = iri(doc)
-    with gc_paused():
-        if not keep:
-            return _trace_up(store, doc, rels, limit)
-        return kept(store, ("trace", doc, "up", tuple(rels), limit),
-                    lambda: _trace_up(store, doc, rels, limit))
+    return _answer(store, doc, rels, "up", limit, keep, _trace_up)
 
 
 def _trace_up(store: Store, doc: str, rels: Sequence[str], limit: int | None

@@ -133,18 +133,21 @@ def undirected(g) -> dict[str, set[str]]:
     return adj
 
 
-def distance(a: str, b: str, adj: dict[str, set[str]]) -> int | None:
-    dist = {a: 0}
-    queue = deque([a])
+def hops(start: str, adj: dict[str, set[str]]) -> dict[str, int]:
+    """Breadth-first distance of each node reachable from `start`."""
+    dist = {start: 0}
+    queue = deque([start])
     while queue:
         u = queue.popleft()
-        if u == b:
-            return dist[u]
         for v in adj.get(u, ()):
             if v not in dist:
                 dist[v] = dist[u] + 1
                 queue.append(v)
-    return None
+    return dist
+
+
+def distance(a: str, b: str, adj: dict[str, set[str]]) -> int | None:
+    return hops(a, adj).get(b)
 
 
 @pytest.mark.parametrize("with_catalog", [False, True])
@@ -225,19 +228,6 @@ def attach_catalog(g, store) -> None:
                               (act, PROV.endedAtTime, Literal("2026-01-01T00:00:00Z",
                                                               datatype=XSD.dateTime))])
     store.projection = Catalog(store, check_every=0.0).sync()
-
-
-def hops(start: str, adj: dict[str, set[str]]) -> dict[str, int]:
-    """Breadth-first distance of each node reachable from `start`."""
-    dist = {start: 0}
-    queue = deque([start])
-    while queue:
-        u = queue.popleft()
-        for v in adj.get(u, ()):
-            if v not in dist:
-                dist[v] = dist[u] + 1
-                queue.append(v)
-    return dist
 
 
 @pytest.mark.parametrize("with_catalog", [False, True])
