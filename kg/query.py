@@ -33,6 +33,11 @@ LISTED = 200
 COUNTED = 10_000
 
 
+def _capped(n: int) -> tuple[int, bool]:
+    """A count taken up to `COUNTED` + 1: what to show, and whether there are more."""
+    return min(n, COUNTED), n > COUNTED
+
+
 def iri(text: str) -> str:
     """Check an IRI before it is put into a query: no characters that could end it."""
     if not text or re.search(r'[\s<>"{}|\\^`]', text):
@@ -117,7 +122,7 @@ class Queries:
         out: dict[str, Any] = {"iri": doc, "facts": facts}
         for way in ("outgoing", "incoming"):
             out[way], n = self._listed_links(doc, "out" if way == "outgoing" else "in")
-            out[f"{way}_total"], out[f"{way}_over"] = min(n, COUNTED), n > COUNTED
+            out[f"{way}_total"], out[f"{way}_over"] = _capped(n)
         mention = f"""?m kg:mentionOf <{doc}> ; kg:inSource ?source ; kg:text ?mention ;
                  kg:startOffset ?start ; kg:endOffset ?end . ?source rdfs:label ?label ."""
         # counted on the mention alone: the whole pattern took 2.5 s for a founding law
@@ -127,7 +132,7 @@ class Queries:
             {f"LIMIT {LISTED}" if n > LISTED else "ORDER BY ?label ?start"}""")
         if n > LISTED:
             out["sources"].sort(key=lambda r: (str(r.get("label")), r.get("start") or 0))
-        out["sources_total"], out["sources_over"] = min(n, COUNTED), n > COUNTED
+        out["sources_total"], out["sources_over"] = _capped(n)
         out["corrections"] = _rows(self.store, f"""
             SELECT DISTINCT ?field ?original ?corrected ?source WHERE {{
               <{doc}> kg:correction ?c . ?c kg:correctedField ?field ;
@@ -152,9 +157,9 @@ class Queries:
             n = len(graphs)
             if n > LISTED:
                 n = self._count("?g", stated)
-            for g in graphs[:LISTED]:
-                rows.append({"p": value(p), "o": value(o), "g": g, "n": min(n, COUNTED),
-                             "over": n > COUNTED})
+            total, over = _capped(n)
+            rows += [{"p": value(p), "o": value(o), "g": g, "n": total, "over": over}
+                     for g in graphs[:LISTED]]
         return rows
 
     def _count(self, var: str, pattern: str) -> int:

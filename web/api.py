@@ -41,6 +41,11 @@ def _int_arg(name: str, default: int, *, low: int, high: int) -> int:
     return n
 
 
+def _limit() -> int | None:
+    """?limit=N of the traces and timelines: the nearest N documents; none, all of them."""
+    return _int_arg("limit", 0, low=0, high=10**9) if request.args.get("limit") else None
+
+
 def _flag(name: str) -> bool:
     return request.args.get(name, "").lower() in {"1", "true", "yes", "on"}
 
@@ -88,8 +93,7 @@ def trace():  # noqa: ANN201
     direction = request.args.get("direction", "up" if _flag("up") else "down")
     if direction not in ("down", "up"):
         raise InputError("direction must be down or up")
-    limit = _int_arg("limit", 0, low=0, high=10**9) if request.args.get("limit") else None
-    out = analytics.trace(pages.analytics_store(), _doc(), up=direction == "up", limit=limit)
+    out = analytics.trace(pages.analytics_store(), _doc(), up=direction == "up", limit=_limit())
     return jsonify({"ok": True, **out})
 
 
@@ -136,9 +140,8 @@ def rank():  # noqa: ANN201
 @bp.route("/timeline")
 def timeline():  # noqa: ANN201
     """?doc=…[&up=1][&limit=N: the nearest N documents only]"""
-    limit = _int_arg("limit", 0, low=0, high=10**9) if request.args.get("limit") else None
     return jsonify({"ok": True, **analytics.timeline(pages.analytics_store(), _doc(),
-                                                     up=_flag("up"), limit=limit)})
+                                                     up=_flag("up"), limit=_limit())})
 
 
 @bp.route("/diff")
