@@ -29,8 +29,9 @@ def _rows(store: Store, query: str) -> list[dict[str, Any]]:
 LISTED = 200
 #: What a document's page counts at most (each fact's sources, its links each way, its
 #: mentions); past it, the page says "over" (counting a founding law's ~46,000 sources
-#: per fact took 0.3 s at 100k; its 140,000 links and mentions, 0.2 s at 300k).
-COUNTED = 10_000
+#: per fact took 0.3 s at 100k; up to 10,000 each, 70–110 ms of its first view: a
+#: thousand tells the reader as much). `kg rank` gives the most linked exact in-degrees.
+COUNTED = 1000
 
 
 def _capped(n: int) -> tuple[int, bool]:

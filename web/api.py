@@ -42,7 +42,8 @@ def _int_arg(name: str, default: int, *, low: int, high: int) -> int:
 
 
 def _limit() -> int | None:
-    """?limit=N of the traces and timelines: the nearest N documents; none, all of them."""
+    """?limit=N of the traces and timelines (the nearest N documents) and of the diff (the
+    newest N links); none, all of them."""
     return _int_arg("limit", 0, low=0, high=10**9) if request.args.get("limit") else None
 
 
@@ -146,9 +147,10 @@ def timeline():  # noqa: ANN201
 
 @bp.route("/diff")
 def diff():  # noqa: ANN201
-    """?doc=…&since=YYYY-MM-DD[&by=ingested|document]"""
+    """?doc=…&since=YYYY-MM-DD[&by=ingested|document][&limit=N: the newest N links only]"""
     return jsonify({"ok": True, **analytics.diff(pages.analytics_store(), _doc(), _arg("since"),
-                                                 by=request.args.get("by", "ingested"))})
+                                                 by=request.args.get("by", "ingested"),
+                                                 limit=_limit())})
 
 
 @bp.route("/export-graph")

@@ -82,24 +82,26 @@ def set_label(node: dict[str, Any]) -> str:
 
 # -- documents ---------------------------------------------------------------------------
 
-def _edge(ix: SearchIndex, a: str, rel: str | None, b: str) -> Edge | None:
-    for e in ix.out_edges.get(a, ()):
+def _edge(edges: list[Edge], rel: str | None, b: str) -> Edge | None:
+    """The first of `edges` (one node's links out) to `b` along `rel` (any, when None)."""
+    for e in edges:
         if e.b == b and (rel is None or e.rel == rel):
             return e
     return None
 
 
-def _annotate(ix: SearchIndex, node: dict[str, Any], parent: str | None, direction: str,
-              depth: int, entry: Entry | None) -> None:
+def _annotate(node: dict[str, Any], parent: str | None, direction: str, depth: int,
+              entry: Entry | None, out: dict[str, list[Edge]]) -> None:
     """Add kind, type, the in-place label of sets and the evidence link of the step from
-    `parent` to one node of a trace tree (`entry`: the node's catalog entry)."""
+    `parent` to one node of a trace tree (`entry`: the node's catalog entry; `out`: the
+    links out of the acting documents of the steps)."""
     node["kind"] = entry.kind if entry else "document"
     node["type"] = entry.type if entry else None
     node["display"] = set_label(node) if node["kind"] == "docset" else node.get("label")
     node["depth"] = depth
     if parent is not None:
         a, b = (node["iri"], parent) if direction == "down" else (parent, node["iri"])
-        e = _edge(ix, a, node.get("rel"), b)
+        e = _edge(out.get(a, []), node.get("rel"), b)
         node["evidence"] = evidence_href(e.source, e.start, e.end) if e else None
 
 
@@ -123,8 +125,10 @@ def _annotate_tree(ix: SearchIndex, tree: dict[str, Any], direction: str) -> Non
 def _annotate_steps(ix: SearchIndex, steps: list[tuple[dict[str, Any], str | None, int]],
                     direction: str) -> None:
     entries = ix.catalog.entries(n["iri"] for n, _, _ in steps)
+    out = ix.catalog.edges_from(
+        (n["iri"] if direction == "down" else parent) for n, parent, _ in steps if parent)
     for n, parent, depth in steps:
-        _annotate(ix, n, parent, direction, depth, entries.get(n["iri"]))
+        _annotate(n, parent, direction, depth, entries.get(n["iri"]), out)
 
 
 class Labels:
@@ -146,19 +150,25 @@ class Labels:
 def _facts(rows: list[dict[str, Any]], labels: Labels) -> list[dict[str, Any]]:
     """Facts grouped by (property, value) with the sources (named graphs) saying each."""
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    named: dict[tuple[str, str], set[str]] = {}
+    short = {p: _short(p) for p in {r["p"] for r in rows}}
     for r in rows:
-        p = _short(r["p"])
+        p = short[r["p"]]
         if p in _HIDDEN:
             continue
         o = r["o"]
         key = (p, str(o))
-        f = grouped.setdefault(key, {"p": p, "name": _FACT_LABELS.get(p), "o": o,
-                                     "iri": isinstance(o, str) and o.startswith("http"),
-                                     "o_label": None, "sources": [], "sources_total": 0})
-        if f["iri"]:
-            f["o_label"] = labels.get(o) or _short(o)
-        if r.get("g") and r["g"] not in f["sources"]:
-            f["sources"].append(r["g"])
+        f = grouped.get(key)
+        if f is None:      # a founding law's facts come in thousands of rows, a few values
+            is_iri = isinstance(o, str) and o.startswith("http")
+            f = grouped[key] = {"p": p, "name": _FACT_LABELS.get(p), "o": o, "iri": is_iri,
+                                "o_label": (labels.get(o) or _short(o)) if is_iri else None,
+                                "sources": [], "sources_total": 0}
+            named[key] = set()
+        g = r.get("g")
+        if g and g not in named[key]:
+            named[key].add(g)
+            f["sources"].append(g)
         f["sources_total"] = max(f["sources_total"], r.get("n") or 0, len(f["sources"]))
         if r.get("over"):
             f["sources_over"] = True          # more than `sources_total` (kg.query.COUNTED)
@@ -250,9 +260,10 @@ def _trace_sections(store: Store, ix: SearchIndex, node: str, page: int
     return {"downstream": downstream, "upstream": upstream, "trace_limit": TRACE_DOCS}
 
 
-#: Documents of a trace a document page walks to, nearest first: a founding law reaches
-#: most of the graph (77/2015/QH13: 64,529 documents at 100k, 5.7 s to trace); its page
-#: says there are more and links the print view (`PRINT_DOCS` of them).
+#: Documents of a trace a document page and its print view walk to, nearest first: a
+#: founding law reaches most of the graph (77/2015/QH13: 64,529 documents at 100k, 5.7 s
+#: to trace; 20,000 of them took the print view 2 s). Both say there are more; the whole
+#: is at /api/trace and `kg trace --format csv`.
 TRACE_DOCS = 3000
 #: Nodes of a trace tree drawn on a page (breadth first); the rest are counted, and the
 #: JSON twin pages through every document with ?page=.
@@ -263,10 +274,6 @@ TREE_NODES = 200
 LEVEL_DOCS = 20
 LEVEL_GROUPS = 25
 NODES_PER_PAGE = 500
-#: Documents the print view traces, nearest first: 40 pages of 500 rows; a founding law's
-#: whole trace (64,529 documents at 100k) took 6 s to build and 2–4 s to read back for
-#: each page. The whole is at /api/trace and `kg trace --format csv`.
-PRINT_DOCS = 20_000
 #: Sources named beside each fact on the page (the JSON twin lists up to
 #: `kg.query.LISTED`, with `sources_total`).
 FACT_SOURCES = 5
@@ -331,10 +338,10 @@ def node_page(nodes: dict[str, dict[str, Any]], page: int,
 def trace_view(node: str, page: int, per_page: int = NODES_PER_PAGE) -> dict[str, Any]:
     """The print view of a document's downstream trace: every document in tree order
     (depth first), `per_page` rows a page, each with its step's lag and evidence; the
-    tree itself drawn when it fits on a page. Past `PRINT_DOCS` documents, the nearest."""
+    tree itself drawn when it fits on a page. Past `TRACE_DOCS` documents, the nearest."""
     ix = index()
     entry = ix.by_node.get(node)
-    view = kept(analytics_store(), ("trace-view", node, per_page, PRINT_DOCS),
+    view = kept(analytics_store(), ("trace-view", node, per_page, TRACE_DOCS),
                 lambda: _print_pages(node, per_page))
     pages = len(view["pages"])
     if not 1 <= page <= pages:
@@ -348,7 +355,7 @@ def trace_view(node: str, page: int, per_page: int = NODES_PER_PAGE) -> dict[str
         "issuers": [{"iri": b, "label": issuers[b].label if b in issuers else b}
                     for b in (entry.issuers if entry else [])],
         "date": entry.date if entry else None, "counts": view["counts"],
-        "complete": view["complete"], "trace_limit": PRINT_DOCS,
+        "complete": view["complete"], "trace_limit": TRACE_DOCS,
         "page": page, "pages": pages, "per_page": per_page, "total": view["total"],
         "rows": [{**{k: v for k, v in n.items() if k != "children"}, "parent": parent}
                  for n, parent, _ in shown],
@@ -365,7 +372,7 @@ def _print_pages(node: str, per_page: int) -> dict[str, Any]:
     """The print view's trace cut into pages, each pickled on its own: asked again, a page
     reads back its rows only (a founding law's whole trace took seconds to read back), or
     the tree when the trace fits on one page."""
-    down = trace_down(analytics_store(), node, keep=False, limit=PRINT_DOCS)
+    down = trace_down(analytics_store(), node, keep=False, limit=TRACE_DOCS)
     steps = _tree_steps(down["tree"])
     head = {"counts": down["counts"], "complete": down["complete"], "total": len(steps)}
     if len(steps) <= per_page:

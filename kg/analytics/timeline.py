@@ -41,7 +41,8 @@ def timeline(store: Store, doc: str, *, up: bool = False, limit: int | None = No
             "undated": undated, "complete": tr["complete"]}
 
 
-def diff(store: Store, doc: str, since: str, *, by: str = "ingested") -> dict[str, Any]:
+def diff(store: Store, doc: str, since: str, *, by: str = "ingested",
+         limit: int | None = None) -> dict[str, Any]:
     """Links of a document's neighbourhood (one step, both directions) new since `since`.
 
     `by="ingested"`: a link is new when the source stating it was extracted (its
@@ -49,6 +50,11 @@ def diff(store: Store, doc: str, since: str, *, by: str = "ingested") -> dict[st
     the first. `by="document"`: when the document at the other end is dated (eli:
     date_document) on or after `since`. The store keeps no history, so links removed
     since then cannot be listed.
+
+    `added` lists the newest first, `undated` those with no date to tell; with `limit`,
+    only the first `limit` of each (`added_total`, `undated_total` count them all, and
+    `complete` says whether they are all listed): a founding law has ~46,600 links, and
+    each listed one carries its sources' quotes.
     """
     doc = iri(doc)
     when = to_date(since)
@@ -56,35 +62,58 @@ def diff(store: Store, doc: str, since: str, *, by: str = "ingested") -> dict[st
         raise InputError(f"not a date: {since!r} (use YYYY-MM-DD)")
     if by not in ("ingested", "document"):
         raise InputError(f"by must be ingested or document, not {by!r}")
-    rows = q.link_times(store, doc)
     links: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for r in rows:
-        key = (r["from"], q.rel_key(r["rel"]) or "", r["to"])
-        cur = links.setdefault(key, {"from": r["from"], "rel": key[1], "to": r["to"],
-                                     "sources": [], "first_ingested": None})
-        cur["sources"].append({"source": r["source"], "label": r.get("slabel"),
-                               "quote": r.get("quote"), "ingested": r.get("ended")})
-        ended = r.get("ended")
-        if ended and (cur["first_ingested"] is None or ended < cur["first_ingested"]):
-            cur["first_ingested"] = ended
-    others = {lk["to"] if lk["from"] == doc else lk["from"] for lk in links.values()}
-    dates: dict[str, str] = {}
-    for d, k, v in q.doc_facts(store, others):
-        if k == "date" and (d not in dates or str(v)[:10] < dates[d]):
-            dates[d] = str(v)[:10]
-    added, before, unknown = [], [], []
-    for lk in sorted(links.values(), key=lambda x: (x["from"], x["rel"], x["to"])):
-        other = lk["to"] if lk["from"] == doc else lk["from"]
-        lk["other"] = other
-        lk["other_date"] = dates.get(other)
-        stamp = to_date(lk["first_ingested"]) if by == "ingested" else to_date(dates.get(other))
+    for r in q.link_stamps(store, doc):
+        key = (r["from"], r["rel"] or "", r["to"])
+        cur = links.get(key)
+        if cur is None:
+            cur = links[key] = {"from": r["from"], "rel": key[1], "to": r["to"], "links": {},
+                                "other": r["to"] if r["from"] == doc else r["from"],
+                                "other_date": r.get("other_date")}
+        # a source ingested again has its latest time, as in the catalog (kg.catalog)
+        times = (cur["links"].get(r["link"]), r.get("ended"))
+        cur["links"][r["link"]] = max(filter(None, times), default=None)
+    for lk in links.values():
+        lk["first_ingested"] = min(filter(None, lk["links"].values()), default=None)
+    added, before, unknown = [], 0, []
+    for lk in links.values():
+        lk["stamp"] = lk["first_ingested"] if by == "ingested" else lk["other_date"]
+        stamp = to_date(lk["stamp"])
         if stamp is None:
             unknown.append(lk)
         elif stamp >= when:
             added.append(lk)
         else:
-            before.append(lk)
+            before += 1
+    unknown.sort(key=_link_order)
+    added.sort(key=_link_order)
+    added.sort(key=lambda x: str(x["stamp"])[:10], reverse=True)     # newest first, stable
+    listed = (added, unknown) if limit is None else (added[:limit], unknown[:limit])
+    _with_sources(store, [lk for part in listed for lk in part])
     return {"document": doc, "since": when.isoformat(), "by": by,
             "basis": "prov:endedAtTime of the stating source" if by == "ingested"
             else "eli:date_document of the linked document",
-            "added": added, "unchanged": len(before), "undated": unknown}
+            "added": listed[0], "added_total": len(added), "unchanged": before,
+            "undated": listed[1], "undated_total": len(unknown),
+            "complete": len(listed[0]) == len(added) and len(listed[1]) == len(unknown)}
+
+
+def _link_order(lk: dict[str, Any]) -> tuple[str, str, str]:
+    return lk["from"], lk["rel"], lk["to"]
+
+
+def _with_sources(store: Store, links: list[dict[str, Any]]) -> None:
+    """Give each listed link its `sources` (IRI, label, quote, when ingested), asked of
+    the store for these links only."""
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    wanted = [link for lk in links for link in lk["links"]]
+    for chunk in range(0, len(wanted), 500):
+        for r in q.link_evidence(store, wanted[chunk:chunk + 500]):
+            evidence.setdefault(r["link"], []).append(r)
+    for lk in links:
+        lk["sources"] = sorted(({"source": r["source"], "label": r.get("slabel"),
+                                 "quote": r.get("quote"), "ingested": ended}
+                                for link, ended in lk.pop("links").items()
+                                for r in evidence.get(link, ())),
+                               key=lambda x: (x["ingested"] or "", x["source"], x["quote"] or ""))
+        lk.pop("stamp")

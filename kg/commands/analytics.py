@@ -257,21 +257,26 @@ def timeline_cmd(c: Context, ident: str, up: bool, as_json: bool, limit: int | N
 @click.option("--since", required=True, help="YYYY-MM-DD")
 @click.option("--by", type=click.Choice(["ingested", "document"]), default="ingested",
               show_default=True, help="Date of a link: its source's ingestion, or the document's.")
+@click.option("--limit", type=click.IntRange(min=0),
+              help="List only the newest N new links (and N undated ones); all are counted.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def diff_cmd(c: Context, ident: str, since: str, by: str, as_json: bool) -> None:
-    """Links around a document that are new since a date."""
+def diff_cmd(c: Context, ident: str, since: str, by: str, limit: int | None,
+             as_json: bool) -> None:
+    """Links around a document that are new since a date, the newest first."""
     from kg.analytics import diff, resolve_document
 
     store = c.store()
-    result = diff(store, resolve_document(store, ident), since, by=by)
+    result = diff(store, resolve_document(store, ident), since, by=by, limit=limit)
     if as_json:
         _json(result)
         return
     for lk in result["added"]:
         click.echo(f"+ {lk['from']} --{lk['rel']}--> {lk['to']}")
-    click.echo(f"{len(result['added'])} new since {result['since']} ({result['basis']}), "
-               f"{result['unchanged']} before, {len(result['undated'])} undated")
+    click.echo(f"{result['added_total']} new since {result['since']} ({result['basis']}), "
+               f"{result['unchanged']} before, {result['undated_total']} undated")
+    if not result["complete"]:
+        click.echo(f"only the newest {limit} are listed: --limit")
 
 
 @main.command("export-graph")

@@ -165,6 +165,19 @@ def test_timeline_and_diff(chain_store):
     assert d["unchanged"] == 4
     d = diff(chain_store, TT, "2021-01-01", by="document")
     assert {(x["rel"], x["other"]) for x in d["added"]} == {("cites", ND)}
+    # the newest first; with a limit, the newest only, every one still counted
+    whole = diff(chain_store, TT, "2000-01-01")
+    assert whole["added_total"] == 7 == len(whole["added"]) and whole["complete"]
+    first = [min(s["ingested"] for s in x["sources"]) for x in whole["added"]]
+    assert first == sorted(first, reverse=True) and first[0] > first[-1]
+    cut = diff(chain_store, TT, "2000-01-01", limit=3)
+    assert cut["added"] == whole["added"][:3]
+    assert cut["added_total"] == 7 and cut["unchanged"] == 0 and cut["complete"] is False
+    assert {x["other"] for x in cut["added"]} == {NQ, KH, ND}     # source 03's, the newest
+    d = diff(chain_store, TT, "2000-01-01", by="document", limit=2)
+    assert [(x["other"], x["other_date"]) for x in d["added"]] == [
+        (ND, "2021-03-29"), (KH, "2019-12-31")]               # not in the links' own order
+    assert d["added_total"] == 4 and d["undated_total"] == 3 and len(d["undated"]) == 2
     with pytest.raises(InputError):
         diff(chain_store, TT, "last week")
 

@@ -93,6 +93,11 @@ def test_cli_trace_tree_json_csv(chain_dir):
     r = run(chain_dir, "timeline", "97/2019/QH14", "--limit", "1")
     assert r.exit_code == 0 and "cut at --limit" in r.output and "+512" in r.output
     assert "cut at" not in run(chain_dir, "timeline", "97/2019/QH14").output
+    r = run(chain_dir, "diff", "03-TT/QU", "--since", "2000-01-01", "--by", "document",
+            "--limit", "1")
+    assert r.exit_code == 0, r.output
+    assert r.output.count("+ ") == 1 and "32-2021-nd-cp" in r.output    # the newest
+    assert "4 new since 2000-01-01" in r.output and "only the newest 1" in r.output
 
 
 def test_cli_applies_gaps_path_rank_export(chain_dir, tmp_path):
@@ -149,7 +154,11 @@ def test_api_routes(chain_client):
     days = [e["days_from_start"] for e in r.json["entries"]]   # the root, one nearest
     assert days[0] == 0 and len(days) == 2 and days[1] in (34, 512)
     r = chain_client.get("/api/diff", query_string={"doc": doc_iri(TT03), "since": "2024-02-01"})
-    assert len(r.json["added"]) == 3
+    assert len(r.json["added"]) == 3 == r.json["added_total"] and r.json["complete"] is True
+    cut = chain_client.get("/api/diff", query_string={"doc": doc_iri(TT03), "since": "2024-02-01",
+                                                      "limit": "1"}).json
+    assert cut["added"] == r.json["added"][:1] and cut["added_total"] == 3
+    assert cut["complete"] is False
     r = chain_client.get("/api/rank")
     assert r.json["documents"] == 7
     r = chain_client.get("/api/export-graph", query_string={"format": "graphml"})
@@ -163,6 +172,7 @@ def test_api_routes(chain_client):
     ("/api/trace?doc=97/2019/QH14&direction=sideways", 400),
     ("/api/trace?doc=97/2019/QH14&limit=many", 400),
     ("/api/diff?doc=97/2019/QH14&since=yesterday", 400),
+    ("/api/diff?doc=97/2019/QH14&since=2024-01-01&limit=-1", 400),
     ("/api/export-graph?format=dot", 400), ("/api/rank?top=abc", 400),
     ("/api/gaps?body=nobody", 404),
 ])

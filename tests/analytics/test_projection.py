@@ -8,6 +8,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from kg.analytics.applies import applies_to, coverage
+from kg.analytics.timeline import diff
 from kg.analytics.trace import trace_down, trace_up
 from kg.catalog import Catalog
 from kg.ns import KG, PROV, RDF, XSD
@@ -22,6 +23,11 @@ def _answers(store: Store, docs: list[str], bodies: list[str]) -> dict[str, Any]
         out[f"up {d}"] = trace_up(store, d)
     for b in bodies:
         out[f"applies {b}"] = applies_to(store, b)
+    for d in docs:
+        for since in ("2000-01-01", "2021-01-01", "2024-02-01"):
+            for by in ("ingested", "document"):
+                out[f"diff {d} {since} {by}"] = diff(store, d, since, by=by)
+                out[f"diff {d} {since} {by} 1"] = diff(store, d, since, by=by, limit=1)
     return out
 
 
@@ -37,8 +43,8 @@ def _with_catalog(store: Store) -> Catalog:
 
 def _calls(catalog: Catalog) -> dict[str, int]:
     """Count the projection's answers (None answers included)."""
-    counts = {"closure": 0, "facts": 0, "records": 0, "answered": 0}
-    for name in ("closure", "facts", "records"):
+    counts = {"closure": 0, "facts": 0, "records": 0, "link_stamps": 0, "answered": 0}
+    for name in ("closure", "facts", "records", "link_stamps"):
         real = getattr(catalog, name)
 
         def wrapped(*a: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
@@ -60,6 +66,7 @@ def test_answers_from_the_catalog_equal_the_stores_on_the_chain(chain_store) -> 
     try:
         assert _answers(chain_store, docs, bodies) == expected
         assert calls["answered"] >= len(docs) * 2, calls   # the catalog did answer
+        assert calls["link_stamps"] == len(docs) * 12, calls
         root = next(d for d in docs if d.endswith("97-2019-qh14"))
         chain_store.projection = None
         plain = coverage(chain_store, root)

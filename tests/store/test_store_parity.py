@@ -133,6 +133,20 @@ def test_trace_answers_alike(pair: tuple[Store, Store]) -> None:
         assert cut[0]["complete"] is False and len(cut[0]["nodes"]) == limit + 2
 
 
+def test_diff_answers_alike(pair: tuple[Store, Store]) -> None:
+    from kg.analytics.timeline import diff
+    from kg.query import Queries
+
+    doc = Queries(pair[0]).find_documents("97/2019/QH14")[0]["doc"]
+    for by, since in (("ingested", "2024-01-01"), ("document", "2020-01-01"),
+                      ("document", "2000-01-01")):
+        ours, theirs = (diff(s, doc, since, by=by) for s in pair)
+        assert canon(ours) == canon(theirs), (by, since)
+    assert ours["added_total"] > 2, ours
+    cut = [diff(s, doc, "2000-01-01", by="document", limit=2) for s in pair]
+    assert canon(cut[0]) == canon(cut[1]) and len(cut[0]["added"]) == 2
+
+
 def test_applies_to_answers_alike(pair: tuple[Store, Store]) -> None:
     """applies-to walks up from many documents at once: a property path from a VALUES
     block on Virtuoso, the store's index on the embedded store."""

@@ -119,7 +119,7 @@ def forget_kept(client) -> None:
 
 def test_a_page_traces_a_founding_law_to_its_nearest_documents(wc, monkeypatch):
     """Past `TRACE_DOCS` documents the page's trace is cut to the nearest, says so and
-    links the print view, which traces them all."""
+    links the print view, which lists the same nearest documents row by row."""
     from web import pages
 
     doc = find(wc, "97/2019/QH14")["node"]
@@ -137,7 +137,13 @@ def test_a_page_traces_a_founding_law_to_its_nearest_documents(wc, monkeypatch):
     page = html(wc.get(path_of(doc)))
     assert re.search(r'class="note cut">[^<]*vượt quá 1 văn bản[^<]*<a href="/trace\?doc=', page)
     full = wc.get("/trace.json", query_string={"doc": doc}).get_json()
-    assert full["total"] == whole["tree_nodes"]["total"]
+    assert full["complete"] is False and full["total"] == 3
+    tree, drawn = [down["tree"]], set()
+    while tree:
+        n = tree.pop()
+        drawn.add(n["iri"])
+        tree += n.get("children", [])
+    assert {r["iri"] for r in full["rows"]} == drawn                 # the same nearest
 
 
 def test_search_rejects_a_bad_page_number(wc):
@@ -296,14 +302,14 @@ def test_print_view_pages_through_every_document_of_the_trace(wc, web_app):
 
 def test_print_view_of_a_founding_law_prints_its_nearest_and_reads_back_one_page(
         wc, web_app, monkeypatch):
-    """Past `PRINT_DOCS` the print view is cut to the nearest documents, says so and links
+    """Past `TRACE_DOCS` the print view is cut to the nearest documents, says so and links
     the whole trace as JSON; a page asked again reads back its own rows, not the trace."""
     from web import pages
 
     doc = find(wc, "97/2019/QH14")["node"]
     whole = wc.get("/trace.json", query_string={"doc": doc}).get_json()
     assert whole["complete"] is True and whole["total"] > 3
-    monkeypatch.setattr(pages, "PRINT_DOCS", 2)
+    monkeypatch.setattr(pages, "TRACE_DOCS", 2)
     with web_app.app_context():
         pages.index().catalog.kept_min_seconds = 0     # the samples' traces are quick
     forget_kept(wc)
@@ -541,3 +547,37 @@ def test_warm_compiles_every_template_before_the_first_request(web_app, wc, monk
     for url in ("/", "/search?q=97", "/id/doc/97-2019-qh14", "/explore", "/query",
                 "/trace?doc=https://w3id.org/vnkg/id/doc/97-2019-qh14", "/ontology"):
         assert wc.get(url).status_code == 200, url
+
+
+def _tree(node: dict) -> list[dict]:
+    out, todo = [], [node]
+    while todo:
+        n = todo.pop()
+        out.append(n)
+        todo += n.get("children", [])
+    return out
+
+
+def test_each_step_of_a_trace_tree_opens_the_sentence_that_states_it(wc):
+    """Down and up, every step of the sample chain's trees links the source highlighted
+    at the sentence that states that very link (its number is in the highlight)."""
+    doc = find(wc, "97/2019/QH14")["node"]
+    circular = find(wc, "03-TT/QU")["node"]
+    down = wc.get(path_of(doc) + ".json").get_json()["downstream"]["tree"]
+    up = wc.get(path_of(circular) + ".json").get_json()["upstream"]["tree"]
+    checked = 0
+    for tree, direction in ((down, "down"), (up, "up")):
+        parent = {c["iri"]: n for n in _tree(tree) for c in n.get("children", [])}
+        for n in _tree(tree)[1:]:
+            assert n["evidence"], n
+            m = re.match(r"(/id/[^?]+)\?hl=(\d+)-(\d+)#ev-\2$", n["evidence"])
+            assert m, n["evidence"]
+            text = wc.get(m[1] + ".json").get_json()["text"]
+            said = text[int(m[2]):int(m[3])]
+            # the sentence names the document acted on: down, the step's parent
+            named = parent[n["iri"]] if direction == "down" else n
+            if named.get("id"):
+                number = named["id"].split("/")[0].split("-")[0]
+                assert number in said, (said, named["id"])
+                checked += 1
+    assert checked >= 3
