@@ -331,7 +331,10 @@ class Yielding:
     tests/sparql/test_hostile.py: the benign p99 beside runaway queries went from 5.1-6.8×
     its p99 alone to 1.9-5.0× (it swings with the machine), the p90 from 2.2× to 1.3-1.4×;
     with queries not started while the server is busy, and the per-client queue
-    (kg.sparql.limits), p99 1.5-3.8× and p90 1.0-1.12× (median of the turns, 19 runs).
+    (kg.sparql.limits), p99 1.5-3.8× and p90 1.0-1.12× (median of the turns, 19 runs);
+    since that queue wakes only on its own client's slots (it woke at every quick request
+    of the others, and the server's main loop waited for the GIL), 1.2-1.6× when the
+    machine is quiet, where it was 3.6-5.9×.
     """
 
     def __init__(self, quiet: float = 0.05) -> None:

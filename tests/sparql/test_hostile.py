@@ -344,10 +344,12 @@ for t in threads:
 # a client's queries past its concurrency wait in a short queue instead of being refused
 # and resent every 50 ms, and a runaway client's queries start only when the server is
 # quiet, p99 1.5-3.8× over 19 runs (at or under 2 in 11) and p90 1.0-1.12× (the first
-# turn, a fresh attacker's first query running until the limit, 4-16×). The p99 of this
-# shared 2-vCPU machine swings too much to hold it to a line: the goal is reported (printed
-# and in test-artifacts/hostile.json), and the p90, which fails without Yielding, is
-# asserted.
+# turn, a fresh attacker's first query running until the limit, 4-16×); since a client's
+# queue wakes only when its own slot frees (kg.sparql.limits: it woke at each end of the
+# benign client's queries, and the server's main loop waited for the GIL), p99 1.2-1.6×
+# over 7 runs on a quiet machine (3.6-5.9× before), the first turn 2.9-8.9×. Both the goal
+# (median of the turns) and the p90 guard are asserted; the ratios are printed and kept in
+# test-artifacts/hostile.json.
 GOAL_RATIO = 2.0
 GUARD_P90_RATIO = 1.8
 
@@ -358,9 +360,9 @@ def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory
     its worker killed and replaced) against its p99 alone.
 
     The machine is shared and noisy, so alone and beside are measured in turns, ROUNDS
-    times; the median of the turns' ratios is reported against the 2× goal (printed, and
-    written to test-artifacts/hostile.json), that of their p90s held to GUARD_P90_RATIO;
-    every turn's p99 beside must stay far below the time limit (an eighth of it)."""
+    times; the median of the turns' ratios is held to the 2× goal (and written to
+    test-artifacts/hostile.json), that of their p90s to GUARD_P90_RATIO; every turn's p99
+    beside must stay far below the time limit (an eighth of it)."""
     limit = 1.0
     server = live_factory(query_timeout=limit, query_workers=3, client_concurrency=2)
     _add_bulk(server.store)
@@ -402,6 +404,7 @@ def test_benign_p99_beside_hostile_queries_stays_near_its_p99_alone(live_factory
     (out / "hostile.json").write_text(json.dumps(report, indent=1))
     print("benign beside hostile:", report)
     assert statistics.median(p90_ratios) <= GUARD_P90_RATIO, report
+    assert median <= GOAL_RATIO, report
 
 
 def _add_bulk(store) -> None:

@@ -273,6 +273,54 @@ def test_queries_past_the_concurrency_wait_in_a_short_queue() -> None:
     assert not limiter.queued
 
 
+def test_other_clients_queries_do_not_wake_a_clients_queue(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query waiting for its client's slot wakes when that slot frees, not at the end of
+    every query of the others: a runaway client's queue woken at each quick request of
+    the others made their p99 5-10× (tests/sparql/test_hostile.py)."""
+    wakeups: list[str] = []
+
+    class Counted(threading.Condition):
+        def wait(self, timeout: float | None = None) -> bool:
+            woken = super().wait(timeout)
+            if threading.current_thread().name == "queued":   # not the Events' own waits
+                wakeups.append("queued")
+            return woken
+
+    monkeypatch.setattr(limits.threading, "Condition", Counted)
+    limiter = limits.ClientLimiter(concurrency=1, seconds_per_minute=600, queue=1, wait=30)
+    got = threading.Event()
+
+    def queued() -> None:
+        with limiter.slot("a"):
+            got.set()
+
+    release = threading.Event()
+
+    def holder() -> None:
+        with limiter.slot("a"):
+            release.wait(10)
+
+    first = threading.Thread(target=holder)
+    first.start()
+    while not limiter.running.get("a"):
+        time.sleep(0.01)
+    waiter = threading.Thread(target=queued, name="queued")
+    waiter.start()
+    while not limiter.queued.get("a"):
+        time.sleep(0.01)
+    for _ in range(50):                                  # another client's quick queries
+        with limiter.slot("b"):
+            pass
+    time.sleep(0.1)
+    assert wakeups == [] and not got.is_set()
+    release.set()                                        # its own slot frees: its turn
+    assert got.wait(5)
+    first.join(5)
+    waiter.join(5)
+    assert wakeups == ["queued"] and not limiter.queued
+
+
 def test_a_queued_query_reads_its_clients_marks_when_its_turn_comes() -> None:
     """A query that waited in its client's queue while the client's running query was
     stopped at the time limit is a runaway's too: it reads the marks when it gets its slot,
