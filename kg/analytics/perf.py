@@ -5,10 +5,11 @@ What it measures (medians after one warm-up call, so the numbers can be reproduc
 - `trace_down` and `trace_up` of a national document with thousands of descendants, and
   `trace_up` of a deep (ward-level) document of that cascade;
 - `applies_to` of a ward's body;
-- the web pages (home, document, body, search) served by a `kg serve` subprocess: the
-  server's time (its Server-Timing header) of the first request (which builds what the
-  server builds lazily) apart, then the median, and the same over loopback HTTP; and the
-  serving process's RSS (current and peak, with its workers).
+- the web pages (home, document, the most cited and its print view, body, search) served
+  by a `kg serve` subprocess: the server's time (its Server-Timing header) of the first
+  request (which builds what the server builds lazily) apart, then the median, and the
+  same over loopback HTTP; and the serving process's RSS (current and peak, with its
+  workers).
 
 Targets are picked from the store unless given: the central-level document with the
 largest downstream closure among the most directly implemented ones, the deepest document
@@ -203,10 +204,11 @@ def main(argv: list[str] | None = None) -> int:
         rows, leaf = analytics(store, root=root, body=body, leaf=args.leaf,
                                repeats=args.repeats)
         ident = q.select(store, f"SELECT ?id WHERE {{ <{q.iri(root)}> eli:id_local ?id }}")
-        cited = _path(store, pick_most_cited(store))
+        most = pick_most_cited(store)
         targets = {"home": "/", "document": _path(store, root),
                    "document JSON": _path(store, root) + ".json",
-                   "document (most cited)": cited,
+                   "document (most cited)": _path(store, most),
+                   "print view (most cited)": "/trace?" + urllib.parse.urlencode({"doc": most}),
                    "body": _path(store, body),
                    "search": "/search?" + urllib.parse.urlencode(
                        {"q": ident[0]["id"] if ident else "nghị quyết"}),

@@ -467,6 +467,8 @@ def _page_targets(corpus: Corpus, cfg: Config) -> dict[str, str]:
     top = max(docs, key=lambda x: (cited[x.idx], -x.idx))
     return {"home": "/", "document": page(doc_iri(m, d)),
             "document (most cited)": page(doc_iri(m, top)),
+            "print view (most cited)": "/trace?" + urllib.parse.urlencode(
+                {"doc": doc_iri(m, top)}),
             "body": page(str(m.body(d.issuer.key))),
             "search": "/search?" + urllib.parse.urlencode({"q": d.id}),
             # the broadest words a user may type: a type name most documents carry

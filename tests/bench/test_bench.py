@@ -68,7 +68,8 @@ def test_bench_quick_runs_end_to_end_on_a_tiny_size(tmp_path: Path):
                      "kg catalog", "trace down", "trace up", "applies to", "trace down (national "
                      "root), store alone", "trace down (national root), asked again",
                      "cold start", "home page",
-                     "document page", "document (most cited) page", "body page", "search page",
+                     "document page", "document (most cited) page",
+                     "print view (most cited) page", "body page", "search page",
                      "search (broad words) page",
                      "mix, 1 clients, kg serve",
                      "mix, 2 clients, kg serve", "answer cache off", "peak RSS of `kg serve`"):
