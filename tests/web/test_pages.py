@@ -34,6 +34,16 @@ def html(resp) -> str:
     return resp.get_data(as_text=True)
 
 
+def _tree(node: dict) -> list[dict]:
+    """Every node of a trace tree (its JSON), the root first."""
+    out, todo = [], [node]
+    while todo:
+        n = todo.pop()
+        out.append(n)
+        todo += n.get("children", [])
+    return out
+
+
 def test_home_page_and_json_twin_say_the_same(wc):
     data = wc.get("/index.json").get_json()
     assert data["ok"] is True
@@ -138,12 +148,7 @@ def test_a_page_traces_a_founding_law_to_its_nearest_documents(wc, monkeypatch):
     assert re.search(r'class="note cut">[^<]*vượt quá 1 văn bản[^<]*<a href="/trace\?doc=', page)
     full = wc.get("/trace.json", query_string={"doc": doc}).get_json()
     assert full["complete"] is False and full["total"] == 3
-    tree, drawn = [down["tree"]], set()
-    while tree:
-        n = tree.pop()
-        drawn.add(n["iri"])
-        tree += n.get("children", [])
-    assert {r["iri"] for r in full["rows"]} == drawn                 # the same nearest
+    assert {r["iri"] for r in full["rows"]} == {n["iri"] for n in _tree(down["tree"])}
 
 
 def test_search_rejects_a_bad_page_number(wc):
@@ -547,15 +552,6 @@ def test_warm_compiles_every_template_before_the_first_request(web_app, wc, monk
     for url in ("/", "/search?q=97", "/id/doc/97-2019-qh14", "/explore", "/query",
                 "/trace?doc=https://w3id.org/vnkg/id/doc/97-2019-qh14", "/ontology"):
         assert wc.get(url).status_code == 200, url
-
-
-def _tree(node: dict) -> list[dict]:
-    out, todo = [], [node]
-    while todo:
-        n = todo.pop()
-        out.append(n)
-        todo += n.get("children", [])
-    return out
 
 
 def test_each_step_of_a_trace_tree_opens_the_sentence_that_states_it(wc):
