@@ -125,8 +125,9 @@ def _annotate_tree(ix: SearchIndex, tree: dict[str, Any], direction: str) -> Non
 def _annotate_steps(ix: SearchIndex, steps: list[tuple[dict[str, Any], str | None, int]],
                     direction: str) -> None:
     entries = ix.catalog.entries(n["iri"] for n, _, _ in steps)
-    out = ix.catalog.edges_from(
-        (n["iri"] if direction == "down" else parent) for n, parent, _ in steps if parent)
+    out = ix.catalog.edges_of_each(
+        ((n["iri"] if direction == "down" else parent) for n, parent, _ in steps if parent),
+        "out")
     for n, parent, depth in steps:
         _annotate(n, parent, direction, depth, entries.get(n["iri"]), out)
 

@@ -420,15 +420,17 @@ def link_stamps(store: Store, doc: str) -> list[dict[str, Any]]:
 
 
 def link_evidence(store: Store, links: Iterable[str]) -> list[dict[str, Any]]:
-    """`link`, `source`, its label `slabel` and the `quote` of each of `links`."""
+    """`link`, `source`, its label `slabel` and the `quote` of each of `links` (asked 500
+    at a time: a founding law's diff lists thousands)."""
     links = list(links)
-    if not links:
-        return []
-    return select(store, f"""
-        SELECT ?link ?source ?slabel ?quote WHERE {{ {values("link", links)}
-          ?link kg:inSource ?source .
-          OPTIONAL {{ ?link kg:quote ?quote }} OPTIONAL {{ ?source rdfs:label ?slabel }}
-        }}""")
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(links), 500):
+        out += select(store, f"""
+            SELECT ?link ?source ?slabel ?quote WHERE {{ {values("link", links[i:i + 500])}
+              ?link kg:inSource ?source .
+              OPTIONAL {{ ?link kg:quote ?quote }} OPTIONAL {{ ?source rdfs:label ?slabel }}
+            }}""")
+    return out
 
 
 def events_reviewing(store: Store, docs: Iterable[str]) -> list[dict[str, Any]]:

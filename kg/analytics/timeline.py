@@ -75,10 +75,10 @@ def diff(store: Store, doc: str, since: str, *, by: str = "ingested",
         cur["links"][r["link"]] = max(filter(None, times), default=None)
     for lk in links.values():
         lk["first_ingested"] = min(filter(None, lk["links"].values()), default=None)
+    stamp_of = "first_ingested" if by == "ingested" else "other_date"
     added, before, unknown = [], 0, []
     for lk in links.values():
-        lk["stamp"] = lk["first_ingested"] if by == "ingested" else lk["other_date"]
-        stamp = to_date(lk["stamp"])
+        stamp = to_date(lk[stamp_of])
         if stamp is None:
             unknown.append(lk)
         elif stamp >= when:
@@ -87,7 +87,7 @@ def diff(store: Store, doc: str, since: str, *, by: str = "ingested",
             before += 1
     unknown.sort(key=_link_order)
     added.sort(key=_link_order)
-    added.sort(key=lambda x: str(x["stamp"])[:10], reverse=True)     # newest first, stable
+    added.sort(key=lambda x: str(x[stamp_of])[:10], reverse=True)     # newest first, stable
     listed = (added, unknown) if limit is None else (added[:limit], unknown[:limit])
     _with_sources(store, [lk for part in listed for lk in part])
     return {"document": doc, "since": when.isoformat(), "by": by,
@@ -106,14 +106,11 @@ def _with_sources(store: Store, links: list[dict[str, Any]]) -> None:
     """Give each listed link its `sources` (IRI, label, quote, when ingested), asked of
     the store for these links only."""
     evidence: dict[str, list[dict[str, Any]]] = {}
-    wanted = [link for lk in links for link in lk["links"]]
-    for chunk in range(0, len(wanted), 500):
-        for r in q.link_evidence(store, wanted[chunk:chunk + 500]):
-            evidence.setdefault(r["link"], []).append(r)
+    for r in q.link_evidence(store, (link for lk in links for link in lk["links"])):
+        evidence.setdefault(r["link"], []).append(r)
     for lk in links:
         lk["sources"] = sorted(({"source": r["source"], "label": r.get("slabel"),
                                  "quote": r.get("quote"), "ingested": ended}
                                 for link, ended in lk.pop("links").items()
                                 for r in evidence.get(link, ())),
                                key=lambda x: (x["ingested"] or "", x["source"], x["quote"] or ""))
-        lk.pop("stamp")
