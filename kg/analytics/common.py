@@ -124,12 +124,13 @@ def closure_documents(store: Store, start: str, rels: Sequence[str], *, directio
     return order, edges, _in_order(found, order, every=True)
 
 
-def kept(store: Store, key: Any, compute: Callable[[], T]) -> T:
+def kept(store: Store, key: Any, compute: Callable[[], T], *,
+         size: Callable[[T], int] | None = None) -> T:
     """`compute()`, or its answer kept by the store's projection while nothing changed
-    (`Catalog.kept`: a fresh copy each time)."""
+    (`Catalog.kept`: a fresh copy each time, or with `size` the one answer, shared)."""
     if store.projection is None:
         return compute()
-    return store.projection.kept(key, compute)  # type: ignore[no-any-return]
+    return store.projection.kept(key, compute, size=size)  # type: ignore[no-any-return]
 
 
 def _in_order(found: dict[str, dict[str, Any]], nodes: list[str], every: bool

@@ -419,9 +419,9 @@ def analytics(cfg: Config, store_dir: Path, p: Params, label: str, size: int) ->
             if again:
                 rows.append(Row("analytics", measure + ", asked again", label,
                                 median(again["seconds"]) * 1000, "ms", verdict="info",
-                                note=f"median of {len(again['seconds'])}: read back from "
-                                "the catalog, which keeps an answer that took ≥ 20 ms until "
-                                "the next write (the row above computes every call)"))
+                                note=f"median of {len(again['seconds'])}: the answer the "
+                                "catalog kept (one object, shared by its readers) until the "
+                                "next write (the row above computes every call)"))
     return rows
 
 

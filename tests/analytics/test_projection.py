@@ -171,7 +171,8 @@ def test_kept_records_follow_an_issuer_described_by_another_source(chain_store) 
 
 def test_a_trace_asked_again_is_read_back_until_the_store_changes(chain_store) -> None:
     """The catalog keeps a trace's answer while nothing is written: asked again, it is not
-    walked again, and each caller gets a copy of its own; after a write it is built anew."""
+    walked again but shared; a caller that cuts it asks for its own (`keep=False`); after a
+    write it is built anew."""
     root = next(d for d in _nodes(chain_store, str(KG.Document)) if d.endswith("97-2019-qh14"))
     catalog = _with_catalog(chain_store)
     catalog.kept_min_seconds = 0                      # the chain's traces are quick
@@ -179,10 +180,12 @@ def test_a_trace_asked_again_is_read_back_until_the_store_changes(chain_store) -
     try:
         first = trace_down(chain_store, root)
         walks = calls["closure"]
-        first["tree"]["children"].clear()             # a page cuts what it gets
-        again = trace_down(chain_store, root)
-        assert calls["closure"] == walks              # read back, not walked
-        assert again["tree"]["children"] and again["nodes"].keys() == first["nodes"].keys()
+        assert trace_down(chain_store, root) is first  # read back, not walked
+        assert calls["closure"] == walks
+        own = trace_down(chain_store, root, keep=False)
+        assert own is not first and calls["closure"] == walks + 1
+        own["tree"]["children"].clear()               # a page cuts what it gets
+        assert first["tree"]["children"]
 
         new = URIRef("https://w3id.org/vnkg/id/doc/98-kh-ubnd/2024")
         link = URIRef("https://w3id.org/vnkg/id/link/kept")
@@ -196,6 +199,51 @@ def test_a_trace_asked_again_is_read_back_until_the_store_changes(chain_store) -
     finally:
         chain_store.projection = None
         catalog.close()
+
+
+def test_a_kept_trace_is_left_as_built_by_every_reader(chain_store) -> None:
+    """A kept trace is one object shared by its readers (the API, the CLI, the timeline,
+    coverage, graph exports): none of them may change it."""
+    from copy import deepcopy
+
+    from kg.analytics.applies import coverage
+    from kg.analytics.exports import document_graph
+    from kg.analytics.timeline import timeline
+    from kg.commands.analytics import render_tree, trace_csv
+    from web import create_app
+
+    docs = _nodes(chain_store, str(KG.Document))
+    app = create_app({"TESTING": True, "KG_STORE_OBJECT": chain_store,
+                      "KG_SEARCH_CHECK_EVERY": 0.0,
+                      "KG": {"store": "memory", "base_iri": "https://w3id.org/vnkg/id/"}})
+    client = app.test_client()
+    try:
+        assert client.get("/api/trace", query_string={"doc": docs[0]}).status_code == 200
+        catalog = chain_store.projection              # the app's catalog, now attached
+        assert isinstance(catalog, Catalog) and catalog.current()
+        catalog.kept_min_seconds = 0                  # the chain's traces are quick
+        catalog.forget_kept()
+        built = {}
+        for d in docs:
+            for up in (False, True):
+                tr = trace_up(chain_store, d) if up else trace_down(chain_store, d)
+                built[d, up] = (tr, deepcopy(tr))
+        for d in docs:
+            for up in (False, True):
+                assert client.get("/api/trace", query_string={
+                    "doc": d, "direction": "up" if up else "down"}).status_code == 200
+                render_tree(built[d, up][0])
+                trace_csv(built[d, up][0])
+                timeline(chain_store, d, up=up)
+                document_graph(chain_store, root=d, up=up)
+            coverage(chain_store, d)
+            coverage(chain_store, d, scope="all")
+        for (d, up), (tr, copy) in built.items():
+            again = trace_up(chain_store, d) if up else trace_down(chain_store, d)
+            assert again is tr, (d, up)                # still kept: the readers read it
+            assert tr == copy, (d, up)
+    finally:
+        chain_store.projection = None
 
 
 def test_kept_answers_stay_within_their_budget(chain_store) -> None:
