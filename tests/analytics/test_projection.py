@@ -246,6 +246,22 @@ def test_a_kept_trace_is_left_as_built_by_every_reader(chain_store) -> None:
         chain_store.projection = None
 
 
+def test_a_shared_answer_too_big_to_hold_as_built_is_kept_pickled(chain_store) -> None:
+    """An answer kept as built is shared; one over a quarter of the budget in memory is
+    kept pickled instead, each caller getting a copy."""
+    catalog = _with_catalog(chain_store)
+    try:
+        catalog.kept_bytes, catalog.kept_min_seconds = 4000, 0
+        small = catalog.kept("small", lambda: {"docs": [1, 2]}, size=lambda a: 1000)
+        big = catalog.kept("big", lambda: {"docs": [1, 2]}, size=lambda a: 1001)
+        assert catalog.kept("small", lambda: {}, size=lambda a: 1000) is small
+        again = catalog.kept("big", lambda: {}, size=lambda a: 1001)
+        assert again == big and again is not big
+    finally:
+        chain_store.projection = None
+        catalog.close()
+
+
 def test_kept_answers_stay_within_their_budget(chain_store) -> None:
     catalog = _with_catalog(chain_store)
     try:
