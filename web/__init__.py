@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask, Response, g
 
 from kg import settings
+from web.jsonout import OrjsonProvider
 from web.state import KGState
 
 
@@ -24,7 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     kg_overrides = cfg.pop("KG", {})
     app.config.from_mapping(cfg)
     app.config["KG"] = settings.load(kg_overrides)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = OrjsonProvider(app)
     app.extensions["kg"] = KGState(app.config["KG"], store=cfg.get("KG_STORE_OBJECT"))
 
     from web import api, errors, ld, ontology, sparql, ui, views

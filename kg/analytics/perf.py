@@ -151,7 +151,8 @@ def pages(store_dir: str, targets: dict[str, str], *, repeats: int,
         for name, path in targets.items():
             first, first_server, status, size = _get(server.url + path, timeout)
             answers = [_get(server.url + path, timeout) for _ in range(repeats)]
-            rows.append({"what": f"{name} page", "path": path, "status": status,
+            what = name if name.startswith("API") else f"{name} page"
+            rows.append({"what": what, "path": path, "status": status,
                          "bytes": size, "first_ms": first_server * 1000,
                          "ms": median([a[1] for a in answers]) * 1000,
                          "http_first_ms": first * 1000,
@@ -211,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
                    "document JSON": _path(store, root) + ".json",
                    "document (most cited)": _path(store, most),
                    "print view (most cited)": "/trace?" + urllib.parse.urlencode({"doc": most}),
+                   # the whole trace as JSON: built, kept, then written (orjson)
+                   "API: trace down (national root)": "/api/trace?" + urllib.parse.urlencode(
+                       {"doc": root}),
                    "body": _path(store, body),
                    "search": "/search?" + urllib.parse.urlencode(
                        {"q": ident[0]["id"] if ident else "nghị quyết"}),
