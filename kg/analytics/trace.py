@@ -193,13 +193,13 @@ def _is_ancestor(a: str, n: str, tree_parent: dict[str, tuple[str, str]]) -> boo
 
 
 def _trace(store: Store, doc: str, rels: Sequence[str], direction: str,
-           limit: int | None) -> dict[str, Any]:
+           limit: int | None) -> tuple[dict[str, Any], list[str]]:
+    """The trace, and its documents in the order every list of it shows them
+    (`doc_sort_key`): sorted once, each list filled in it (a sort per list, and per
+    group, took a sixth of a large trace)."""
     doc = iri(doc)
     docs, edges = _closure(store, doc, rels, direction, limit)
-    key = {n: doc_sort_key(d) for n, d in docs.items()}
-    # every list of the answer shows documents in this order: sorted once, each list
-    # filled in it (a sort per list, and per group, took a sixth of a large trace)
-    ranked = sorted(docs, key=key.__getitem__)
+    ranked = [d["iri"] for d in sorted(docs.values(), key=doc_sort_key)]
     # "next" is down the cascade (implementers) or up to the authorities
     incoming: dict[str, list[tuple[str, str]]] = {}
     for a, rel, b in edges:
@@ -269,9 +269,7 @@ def _trace(store: Store, doc: str, rels: Sequence[str], direction: str,
         # False: the walk stopped past `limit` documents, the nearest (breadth first);
         # what depends on the whole (stops, roots, levels not reached) is then None
         "complete": limit is None or len(docs) <= limit + 1,
-        # for `_trace_down` and `_trace_up`, which list some of them in the same order
-        "ranked": ranked,
-    }
+    }, ranked
 
 
 def _counts(docs: dict[str, dict[str, Any]], root: str) -> dict[str, int]:
@@ -357,8 +355,7 @@ def _bytes(trace: dict[str, Any]) -> int:
 
 def _trace_down(store: Store, doc: str, rels: Sequence[str], limit: int | None
                 ) -> dict[str, Any]:
-    out = _trace(store, doc, rels, "down", limit)
-    ranked = out.pop("ranked")
+    out, ranked = _trace(store, doc, rels, "down", limit)
     implemented = {e["to"] for e in out["edges"]}
     nodes = out["nodes"]
     root_level = nodes[out["root"]]["level"]
@@ -389,8 +386,7 @@ def trace_up(store: Store, doc: str, *, rels: Sequence[str] = q.ALL_RELATIONS,
 
 def _trace_up(store: Store, doc: str, rels: Sequence[str], limit: int | None
               ) -> dict[str, Any]:
-    out = _trace(store, doc, rels, "up", limit)
-    ranked = out.pop("ranked")
+    out, ranked = _trace(store, doc, rels, "up", limit)
     acting = {e["from"] for e in out["edges"]}
     nodes = out["nodes"]
     out["roots"] = sorted(
