@@ -58,9 +58,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg.extract.tables import DOC_TYPES
+from kg.extract.tables import DOC_TYPES, LEVELS
 from kg.normalize import fold
 from kg.ns import DOCTYPE, KG, LEVEL, sparql_prefixes
+from kg.rdf import LINKED_RELATIONS
 from kg.search import (
     FACETS,
     STOP,
@@ -171,7 +172,8 @@ Q_STAMPS = """SELECT ?g (MAX(STR(?t)) AS ?stamp) WHERE { GRAPH ?g { ?g a kg:Sour
   OPTIONAL { ?g prov:wasGeneratedBy ?a . ?a prov:endedAtTime ?t } } } GROUP BY ?g"""
 Q_SIGNATURE = """SELECT (COUNT(DISTINCT ?g) AS ?n) (MAX(STR(?t)) AS ?last) WHERE {
   GRAPH ?g { ?g a kg:Source ; prov:wasGeneratedBy ?a . OPTIONAL { ?a prov:endedAtTime ?t } } }"""
-Q_BODIES = """SELECT ?b (SAMPLE(?l) AS ?label) (SAMPLE(?lv) AS ?level) WHERE { {values}
+Q_BODIES = """SELECT ?b (SAMPLE(?l) AS ?label)
+  (GROUP_CONCAT(DISTINCT STR(?lv); separator=" ") AS ?levels) WHERE { {values}
   ?b a kg:Body . OPTIONAL { ?b skos:prefLabel ?l } OPTIONAL { ?b kg:level ?lv } } GROUP BY ?b"""
 Q_DOCS = """SELECT ?d ?set (SAMPLE(?i) AS ?id) (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?title)
   (SAMPLE(?ty) AS ?type) (MIN(STR(?dt)) AS ?date) (SAMPLE(?y) AS ?year) (SAMPLE(?c) AS ?count)
@@ -220,6 +222,14 @@ def _local(iri: str | None, ns: str) -> str | None:
 def _year(date: str | None, year: Any = None) -> int | None:
     y = year or (int(date[:4]) if date and date[:4].isdigit() else None)
     return int(y) if y else None
+
+
+def _body_level(row: dict[str, Any]) -> str | None:
+    """A body's level from its `Q_BODIES` row: of several, stated by different sources,
+    the most central (as `kg.analytics.queries.merge_facts` reads them)."""
+    levels = [lv for t in (row.get("levels") or "").split()
+              if (lv := _local(t, str(LEVEL))) in LEVELS]
+    return min(levels, key=LEVELS.index, default=None)
 
 
 def bags(label: str, title: str | None, ident: str | None, type_: str | None,
@@ -795,7 +805,7 @@ class Catalog:
             data = []
             for r in rows:
                 label = r.get("label") or r["b"]
-                data.append((ids[r["b"]], "body", label, _local(r.get("level"), str(LEVEL)),
+                data.append((ids[r["b"]], "body", label, _body_level(r),
                              *bags(label, None, None, None, ())))
                 out.append(ids[r["b"]])
             self._put_entries(db, data)
@@ -1203,8 +1213,7 @@ class Catalog:
         one = [node]
         entry: Entry | None = None
         for r in self._query_nodes(Q_BODIES, "b", one):
-            entry = Entry(node, "body", r.get("label") or node,
-                          level=_local(r.get("level"), str(LEVEL)))
+            entry = Entry(node, "body", r.get("label") or node, level=_body_level(r))
         for r in self._query_nodes(Q_DOCS, "d", one):
             date = r.get("date")
             entry = Entry(node, "docset" if r.get("set") else "document",
@@ -1485,7 +1494,8 @@ class Catalog:
         documents; events review documents without one, so a walk down `reviews` is left
         to the store.
         """
-        if (direction == "down" and "reviews" in rels) or not self.current():
+        if (direction == "down" and not LINKED_RELATIONS.issuperset(rels)) \
+                or not self.current():
             return None
         from kg.analytics.common import unpack_records
 
@@ -1536,6 +1546,47 @@ class Catalog:
             return None                       # the store moved on meanwhile
         kept.update(unpack_records(packed))
         return order, edges, kept
+
+    def relation_edges(self, rels: Sequence[str]) -> list[tuple[str, str, str]] | None:
+        """Every distinct (acting document, relation, object) along those of `rels` the
+        links table holds (`LINKED_RELATIONS`); None when not current. Read as
+        ids, then named from one pass over the nodes when they are many (the whole
+        graph's 264,000 relations at 100k: SPARQL took 10 s)."""
+        if not self.current():
+            return None
+        wanted = LINKED_RELATIONS.intersection(rels)
+        found = {(a, rel, b) for a, rel, b in self.db.execute("SELECT a, rel, b FROM edges")
+                 if rel in wanted}
+        ids = {x for a, _, b in found for x in (a, b)}
+        if len(ids) > 10_000:
+            iri = {i: n for i, n in self.db.execute("SELECT id, iri FROM nodes") if i in ids}
+        else:
+            iri = {}
+            for chunk in _batches(ids, 500):
+                iri.update(self.db.execute(
+                    f"SELECT id, iri FROM nodes WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk))
+        return [(iri[a], rel, iri[b]) for a, rel, b in found]
+
+    def steps(self, rels: Sequence[str]) -> list[tuple[str, str, str, str]] | None:
+        """(earliest date of the object, of the acting document, level of the object, of
+        the acting document) of each distinct pair linked along `rels` (all of them held
+        by the links table, else None), both dated and of known level, a document's level
+        the most central of its issuers' (`kg.analytics.rank.level_lags`); None when not
+        current."""
+        if not LINKED_RELATIONS.issuperset(rels) or not self.current():
+            return None
+        rank = " ".join(f"WHEN '{lv}' THEN {k}" for k, lv in enumerate(LEVELS))
+        rows = self.db.execute(f"""
+            WITH lv AS (SELECT i.doc AS d, MIN(CASE b.level {rank} END) AS r
+                        FROM issuers i JOIN entries b ON b.id = i.body GROUP BY i.doc)
+            SELECT DISTINCT e.b, e.a, eb.date, ea.date, lb.r, la.r FROM edges e
+              JOIN entries ea ON ea.id = e.a JOIN entries eb ON eb.id = e.b
+              JOIN lv la ON la.d = e.a JOIN lv lb ON lb.d = e.b
+            WHERE e.rel IN ({','.join('?' * len(rels))}) AND ea.date IS NOT NULL
+              AND eb.date IS NOT NULL AND la.r IS NOT NULL AND lb.r IS NOT NULL""",
+                               list(rels))
+        return [(od, sd, LEVELS[ol], LEVELS[sl]) for _, _, od, sd, ol, sl in rows]
 
     def kept(self, key: Any, compute: Callable[[], T], *,
              size: Callable[[T], int] | None = None) -> T:

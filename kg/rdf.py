@@ -30,6 +30,11 @@ PARTY_BODY_KINDS = frozenset({"ban-chap-hanh-trung-uong", "bo-chinh-tri", "ban-b
                               "thanh-uy", "quan-uy", "dang-uy", "dang-uy-khoi"})
 
 
+#: Relations every statement of which has a kg:Link beside it (`Emitter`: a relation
+#: between documents); an event's kg:reviews of a document has none.
+LINKED_RELATIONS = frozenset(RELATIONS) - {"reviews"}
+
+
 class SourceLike(Protocol):
     locator: str
     name: str

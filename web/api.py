@@ -135,7 +135,8 @@ def rank():  # noqa: ANN201
     """?top=20[&communities=0]"""
     communities = request.args.get("communities", "1").lower() not in {"0", "false", "no"}
     return jsonify({"ok": True, **analytics.rank(
-        state().store, top=_int_arg("top", 20, low=1, high=1000), communities=communities)})
+        pages.analytics_store(), top=_int_arg("top", 20, low=1, high=1000),
+        communities=communities)})
 
 
 @bp.route("/timeline")

@@ -42,9 +42,7 @@ def document_graph(store: Store, *, root: str | None = None, up: bool = False,
             g.add_edge(e["from"], e["to"], key=e["rel"], rel=e["rel"],
                        **({"lag_days": e["lag_days"]} if e["lag_days"] is not None else {}))
         return g
-    for r in q.relation_edges(store, rels):
-        rel = q.rel_key(r["rel"]) or ""
-        g.add_edge(r["s"], r["o"], key=rel, rel=rel)
+    g.add_edges_from((s, o, rel, {"rel": rel}) for s, rel, o in q.relation_edges(store, rels))
     nodes = sorted(g.nodes)
     for i in range(0, len(nodes), _CHUNK):
         chunk = nodes[i:i + _CHUNK]

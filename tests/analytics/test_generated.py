@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from kg.analytics import gaps, path, resolve_document, trace_down, trace_up
+from kg.analytics import gaps, path, rank, resolve_document, trace_down, trace_up
+from kg.analytics.rank import pagerank
 from kg.errors import InputError
 from kg.extract.tables import IMPLEMENTATION_RELATIONS
 
@@ -310,3 +311,47 @@ def test_collection_is_paused_while_a_trace_is_built_and_resumed_after(generated
         assert not gc.isenabled()             # off before: left off
     finally:
         gc.enable()
+
+
+def plain_pagerank(pairs: set[tuple[str, str]], alpha: float = 0.85) -> dict[str, float]:
+    """Textbook power iteration, one dict a node, to a tight tolerance."""
+    nodes = sorted({n for p in pairs for n in p})
+    out = {n: sum(1 for u, _ in pairs if u == n) for n in nodes}
+    preds = {n: [u for u, v in pairs if v == n] for n in nodes}
+    x = dict.fromkeys(nodes, 1 / len(nodes))
+    for _ in range(500):
+        spread = alpha * sum(x[n] for n in nodes if not out[n]) / len(nodes)
+        x = {v: (1 - alpha) / len(nodes) + spread + alpha * sum(x[u] / out[u] for u in preds[v])
+             for v in nodes}
+    return x
+
+
+@pytest.mark.parametrize("with_catalog", [False, True])
+def test_rank_equals_independent_counts_and_pagerank(generated, with_catalog):
+    g, store = generated
+    asked = []
+    if with_catalog:
+        attach_catalog(g, store)
+        real = store.projection.relation_edges
+        store.projection.relation_edges = lambda rels: asked.append(rels) or real(rels)
+    pairs = {(a, b) for a, _, b in g.edges}
+    ref = plain_pagerank(pairs)
+    got = pagerank(sorted(pairs))
+    assert got.keys() == ref.keys()
+    assert max(abs(got[n] - ref[n]) for n in ref) < 1e-9
+    try:
+        r = rank(store, top=len(ref))
+    finally:
+        if store.projection is not None:
+            store.projection.close()
+            store.projection = None
+    assert bool(asked) == with_catalog
+    assert r["documents"] == len(ref) and r["edges"] == len(set(g.edges))
+    assert {d["iri"]: d["score"] for d in r["pagerank"]} == pytest.approx(ref, abs=1e-6)
+    indeg = {b: len({a for a, b2 in pairs if b2 == b}) for _, b in pairs}
+    assert {d["iri"]: d["count"] for d in r["in_degree"]} == indeg
+    impl = {b: len({a for a, rel, b2 in g.edges if b2 == b and rel in DOWN})
+            for _, rel, b in g.edges if rel in DOWN}
+    assert {d["iri"]: d["count"] for d in r["implemented"]} == impl
+    members = [n for c in r["communities"] for n in (d["iri"] for d in c["top"])]
+    assert len(members) == len(set(members)) and set(members) <= ref.keys()

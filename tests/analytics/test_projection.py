@@ -7,11 +7,14 @@ from typing import Any
 
 from rdflib import Literal, URIRef
 
+from kg.analytics import queries as q
 from kg.analytics.applies import applies_to, coverage
+from kg.analytics.rank import level_lags, rank
 from kg.analytics.timeline import diff
 from kg.analytics.trace import trace_down, trace_up
 from kg.catalog import Catalog
-from kg.ns import KG, PROV, RDF, XSD
+from kg.ns import ELI, KG, LEVEL, PROV, RDF, XSD
+from kg.store import open_store
 from kg.store.base import Store
 from tests.analytics.conftest import G
 
@@ -28,6 +31,9 @@ def _answers(store: Store, docs: list[str], bodies: list[str]) -> dict[str, Any]
             for by in ("ingested", "document"):
                 out[f"diff {d} {since} {by}"] = diff(store, d, since, by=by)
                 out[f"diff {d} {since} {by} 1"] = diff(store, d, since, by=by, limit=1)
+    out["relation edges"] = q.relation_edges(store, q.ALL_RELATIONS)
+    out["steps"] = sorted(q.steps(store, q.DOWN_RELATIONS))
+    out["rank"] = rank(store)
     return out
 
 
@@ -43,8 +49,9 @@ def _with_catalog(store: Store) -> Catalog:
 
 def _calls(catalog: Catalog) -> dict[str, int]:
     """Count the projection's answers (None answers included)."""
-    counts = {"closure": 0, "facts": 0, "records": 0, "link_stamps": 0, "answered": 0}
-    for name in ("closure", "facts", "records", "link_stamps"):
+    counts = {"closure": 0, "facts": 0, "records": 0, "link_stamps": 0, "relation_edges": 0,
+              "steps": 0, "answered": 0}
+    for name in ("closure", "facts", "records", "link_stamps", "relation_edges", "steps"):
         real = getattr(catalog, name)
 
         def wrapped(*a: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
@@ -67,6 +74,7 @@ def test_answers_from_the_catalog_equal_the_stores_on_the_chain(chain_store) -> 
         assert _answers(chain_store, docs, bodies) == expected
         assert calls["answered"] >= len(docs) * 2, calls   # the catalog did answer
         assert calls["link_stamps"] == len(docs) * 12, calls
+        assert calls["relation_edges"] and calls["steps"], calls
         root = next(d for d in docs if d.endswith("97-2019-qh14"))
         chain_store.projection = None
         plain = coverage(chain_store, root)
@@ -96,6 +104,64 @@ def test_answers_from_the_catalog_equal_the_stores_on_generated_graphs(generated
     finally:
         store.projection = None
         catalog.close()
+
+
+def test_a_step_counts_once_at_its_documents_levels_and_earliest_dates() -> None:
+    """A joint resolution of a central and a provincial body, implemented by a ward's plan
+    dated twice: one step, central → commune, from the earliest dates; the same from the
+    catalog as from the store."""
+    def n(kind: str, key: str) -> URIRef:
+        return URIRef(f"https://w3id.org/vnkg/id/{kind}/{key}")
+
+    store = open_store("memory")
+    res, plan, link = n("doc", "1-nqlt/2020"), n("doc", "2-kh/2020"), n("link", "joint")
+    bodies = {"tw": "central", "tinh": "province", "phuong": "commune"}
+    triples: list[tuple[Any, Any, Any]] = [
+        (res, RDF.type, KG.Document), (plan, RDF.type, KG.Document),
+        (res, ELI.date_document, Literal("2020-01-01", datatype=XSD.date)),
+        (plan, ELI.date_document, Literal("2020-03-01", datatype=XSD.date)),
+        (plan, ELI.date_document, Literal("2020-02-15", datatype=XSD.date)),
+        (res, ELI.passed_by, n("body", "tw")), (res, ELI.passed_by, n("body", "tinh")),
+        (plan, ELI.passed_by, n("body", "phuong")), (plan, KG.implements, res),
+        (link, RDF.type, KG.Link), (link, KG.linkFrom, plan),
+        (link, KG.relation, KG.implements), (link, KG.linkTo, res)]
+    for key, level in bodies.items():
+        triples += [(n("body", key), RDF.type, KG.Body), (n("body", key), KG.level, LEVEL[level])]
+    _source(store, "joint", triples)
+    want = [{"from_level": "central", "to_level": "commune", "steps": 1, "median_days": 45,
+             "q1_days": 45, "q3_days": 45}]
+    try:
+        assert level_lags(store) == want
+        catalog = _with_catalog(store)
+        calls = _calls(catalog)
+        assert level_lags(store) == want and calls["steps"] == calls["answered"] == 1
+        catalog.close()
+    finally:
+        store.projection = None
+        store.close()
+
+
+def test_a_body_stated_at_two_levels_is_at_the_most_central_either_way() -> None:
+    """One source says a bare "UBND" is a ward's, another a district's: the store and its
+    catalog both put it, and its documents, at the district."""
+    from kg.analytics.common import documents
+
+    body = URIRef("https://w3id.org/vnkg/id/body/ubnd")
+    doc = URIRef("https://w3id.org/vnkg/id/doc/15-ct-ubnd/2018")
+    store = open_store("memory")
+    _source(store, "ward", [(body, RDF.type, KG.Body), (body, KG.level, LEVEL.commune),
+                            (doc, RDF.type, KG.Document), (doc, ELI.passed_by, body)])
+    _source(store, "district", [(body, RDF.type, KG.Body), (body, KG.level, LEVEL.district)])
+    try:
+        plain = documents(store, [str(doc)])[str(doc)]
+        assert plain["level"] == plain["issuers"][0]["level"] == "district"
+        catalog = _with_catalog(store)
+        assert catalog.entry(str(body)).level == "district"
+        assert documents(store, [str(doc)])[str(doc)] == plain
+        catalog.close()
+    finally:
+        store.projection = None
+        store.close()
 
 
 def test_a_catalog_behind_the_store_is_not_used(chain_store) -> None:

@@ -162,6 +162,24 @@ def test_applies_to_answers_alike(pair: tuple[Store, Store]) -> None:
     assert chained, "no body is bound through a chain: the walk up is not exercised"
 
 
+def test_rank_answers_alike(pair: tuple[Store, Store]) -> None:
+    """Influence over the whole graph: the relations, in-degrees, PageRank, communities and
+    the lags between levels (grouped SPARQL on Virtuoso; the embedded store's catalog too)."""
+    from kg.analytics.rank import rank
+    from kg.catalog import Catalog
+
+    ours, theirs = (rank(s, top=50) for s in pair)
+    assert ours["edges"] > 10 and ours["level_lags"], ours
+    assert canon(ours) == canon(theirs)
+    catalog = Catalog(pair[0], check_every=0.0).sync()
+    pair[0].projection = catalog
+    try:
+        assert canon(rank(pair[0], top=50)) == canon(theirs)
+    finally:
+        pair[0].projection = None
+        catalog.close()
+
+
 def test_document_pages_json_alike(pair: tuple[Store, Store]) -> None:
     from web import create_app
 
