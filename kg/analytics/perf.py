@@ -101,7 +101,7 @@ def pick_ward(store: Store, *, candidates: int = 5) -> tuple[str, int]:
 def analytics(store: Store, *, root: str, body: str, leaf: str | None,
               repeats: int) -> tuple[list[dict[str, Any]], str]:
     """Median times of the traces and applies-to; returns rows and the leaf used."""
-    from kg.analytics import applies_to, trace_down, trace_up
+    from kg.analytics import applies_to, rank, trace_down, trace_up
 
     rows = []
     times, down = _timed(lambda: trace_down(store, root), repeats, store)
@@ -118,6 +118,10 @@ def analytics(store: Store, *, root: str, body: str, leaf: str | None,
     times, ap = _timed(lambda: applies_to(store, body), repeats, store)
     rows.append({"what": "applies_to (ward body)", "ms": median(times) * 1000,
                  "size": len(ap["documents"]), "bar_ms": 200})
+    # the whole graph: seconds, so timed once (after the warm-up), without communities
+    times, ranked = _timed(lambda: rank(store, communities=False), 1, store)
+    rows.append({"what": "rank (whole graph, without communities)", "ms": times[0] * 1000,
+                 "size": ranked["documents"]})
     return rows, leaf
 
 
