@@ -21,13 +21,6 @@ from kg.analytics.common import documents, kept, lag_days, level_rank, public
 from kg.store.base import Store
 
 
-def projection(store: Store, rels: Sequence[str] = q.ALL_RELATIONS) -> nx.MultiDiGraph:
-    """Documents and the typed relations between them (acting document → object)."""
-    g = nx.MultiDiGraph()
-    g.add_edges_from((s, o, rel, {"rel": rel}) for s, rel, o in q.relation_edges(store, rels))
-    return g
-
-
 def pagerank(pairs: Iterable[tuple[str, str]], *, alpha: float = 0.85, tol: float = 1e-10,
              max_iter: int = 200) -> dict[str, float]:
     """PageRank of the graph of distinct (acting, object) `pairs`, by power iteration over
