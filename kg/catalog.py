@@ -58,7 +58,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg.extract.tables import DOC_TYPES, LEVELS
+from kg.extract.tables import DOC_TYPES, LEVELS, level_rank
 from kg.normalize import fold
 from kg.ns import DOCTYPE, KG, LEVEL, sparql_prefixes
 from kg.rdf import LINKED_RELATIONS
@@ -229,7 +229,7 @@ def _body_level(row: dict[str, Any]) -> str | None:
     the most central (as `kg.analytics.queries.merge_facts` reads them)."""
     levels = [lv for t in (row.get("levels") or "").split()
               if (lv := _local(t, str(LEVEL))) in LEVELS]
-    return min(levels, key=LEVELS.index, default=None)
+    return min(levels, key=level_rank, default=None)
 
 
 def bags(label: str, title: str | None, ident: str | None, type_: str | None,

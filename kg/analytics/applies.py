@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from kg.analytics import queries as q
-from kg.analytics.common import doc_sort_key, documents, exists, level_label, level_rank, public
+from kg.analytics.common import doc_sort_key, documents, exists, level_label, public
 from kg.errors import NotFound
+from kg.extract.tables import level_rank
 from kg.query import iri
 from kg.store.base import Store
 

@@ -11,14 +11,11 @@ from typing import Any, TypeVar
 
 from kg.analytics import queries as q
 from kg.errors import InputError, NotFound
-from kg.extract.tables import LEVEL_LABELS, LEVELS
+from kg.extract.tables import LEVEL_LABELS, level_rank
 from kg.ns import DOCTYPE
 from kg.query import id_key, iri
 from kg.store.base import Store
 
-#: Levels from the centre down, then documents whose issuer's level is not known.
-LEVEL_ORDER: tuple[str, ...] = (*LEVELS, "unknown")
-_RANK = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
 _DOCTYPE = str(DOCTYPE)
 T = TypeVar("T")
 
@@ -48,11 +45,6 @@ def gc_paused() -> Iterator[None]:
             _pauses -= 1
             if _pauses == 0 and _resume:
                 gc.enable()
-
-
-def level_rank(level: str | None) -> int:
-    """Position of a level from the centre (central 0 … commune 3, unknown 4)."""
-    return _RANK.get(level or "unknown", _RANK["unknown"])
 
 
 def level_label(level: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kg.extract.tables import IMPLEMENTATION_RELATIONS, LEVELS, RELATIONS
+from kg.extract.tables import IMPLEMENTATION_RELATIONS, LEVELS, RELATIONS, level_rank
 from kg.ns import KG, LEVEL, sparql_prefixes
 from kg.query import iri
 from kg.rdf import LINKED_RELATIONS
@@ -24,7 +24,6 @@ _LEVEL = str(LEVEL)
 DOWN_RELATIONS: tuple[str, ...] = IMPLEMENTATION_RELATIONS
 #: Every relation between documents (the edges of an upstream trace).
 ALL_RELATIONS: tuple[str, ...] = tuple(RELATIONS)
-_LEVEL_RANK = {lv: k for k, lv in enumerate(LEVELS)}
 
 
 def rel_path(rels: Sequence[str]) -> str:
@@ -261,14 +260,9 @@ def merge_facts(rows: Iterable[tuple[str, str, Any]], var: str) -> list[dict[str
         m = merged.setdefault(n, {var: n})
         if k not in m:
             m[k] = v
-        elif k == "level" and _central(v) < _central(m[k]):
+        elif k == "level" and level_rank(level_key(str(v))) < level_rank(level_key(str(m[k]))):
             m[k] = v
     return list(merged.values())
-
-
-def _central(level: Any) -> int:
-    """A level's place from the centre (central 0 … commune 3; anything else after)."""
-    return _LEVEL_RANK.get(level_key(str(level)) or "", len(_LEVEL_RANK))
 
 
 def binding_issuers(store: Store, body: str) -> list[dict[str, Any]]:
@@ -428,7 +422,7 @@ def steps(store: Store, rels: Sequence[str]) -> list[tuple[str, str, str, str]]:
     for r in select(store, """SELECT DISTINCT ?d ?l WHERE {
             ?d eli:passed_by ?b . ?b a kg:Body ; kg:level ?l }"""):
         lv = level_key(r["l"])
-        if lv in _LEVEL_RANK and (r["d"] not in level or _central(lv) < _central(level[r["d"]])):
+        if lv in LEVELS and (r["d"] not in level or level_rank(lv) < level_rank(level[r["d"]])):
             level[r["d"]] = lv
     return [(r["odate"], r["sdate"], level[r["o"]], level[r["s"]])
             for r in pairs if r["o"] in level and r["s"] in level]

@@ -17,7 +17,8 @@ import networkx as nx
 import numpy as np
 
 from kg.analytics import queries as q
-from kg.analytics.common import documents, kept, lag_days, level_rank, public
+from kg.analytics.common import documents, kept, lag_days, public
+from kg.extract.tables import level_rank
 from kg.store.base import Store
 
 

@@ -15,17 +15,16 @@ import networkx as nx
 
 from kg.analytics import queries as q
 from kg.analytics.common import (
-    LEVEL_ORDER,
     closure_documents,
     doc_sort_key,
     exists,
     gc_paused,
     kept,
     level_label,
-    level_rank,
     to_date,
 )
 from kg.errors import NotFound
+from kg.extract.tables import LEVEL_ORDER, level_rank
 from kg.query import iri
 from kg.store.base import Store
 

@@ -114,6 +114,16 @@ RELATIONS: dict[str, RelationType] = {r.key: r for r in (
 IMPLEMENTATION_RELATIONS = ("implements", "details", "guides", "based_on")
 
 LEVELS = ("central", "province", "district", "commune")
+#: Levels from the centre down, then documents whose issuer's level is not known.
+LEVEL_ORDER: tuple[str, ...] = (*LEVELS, "unknown")
+_RANK = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
+
+
+def level_rank(level: str | None) -> int:
+    """Position of a level from the centre (central 0 … commune 3; unknown, or anything
+    else, 4): the most central of several is the least."""
+    return _RANK.get(level or "unknown", _RANK["unknown"])
+
 LEVEL_LABELS = {
     "central": ("Trung ương", "Central"),
     "province": ("Tỉnh / Thành phố", "Province / city"),
